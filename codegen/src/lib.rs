@@ -1,0 +1,256 @@
+//! Reads AWS Amplify configuration files into one validated model and generates a typed
+//! client struct per REST endpoint, for the `amplify-rest` runtime.
+//!
+//! The `#[amplify_rest]` macro and build scripts are thin shells over [`Generator`], so both
+//! produce the same items.
+//!
+//! # In `build.rs`
+//! ```ignore
+//! // build.rs
+//! fn main() {
+//!     amplify_rest_codegen::Generator::new().build_script("amplifyconfiguration.json");
+//! }
+//! ```
+//! ```ignore
+//! // src/lib.rs
+//! pub mod api {
+//!     include!(concat!(env!("OUT_DIR"), "/amplifyconfiguration.rs"));
+//! }
+//! ```
+//! `build_script` reads the file relative to `CARGO_MANIFEST_DIR`, writes prettyplease-formatted
+//! code to `OUT_DIR/<file stem>.rs`, tells cargo to rerun when the file changes and reports every
+//! problem of the file as a build-script error naming the file, the JSON path and line:column.
+
+mod error;
+mod generate;
+pub mod json;
+pub mod model;
+mod names;
+mod plugin;
+mod read;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use proc_macro2::TokenStream;
+
+pub use error::{ConfigError, ConfigErrors};
+pub use generate::EndpointItem;
+use model::{Config, Endpoint, EndpointKind};
+pub use names::type_name;
+
+/// Reads configs and generates code. Settings follow the `with_x(&mut self, v) -> &mut Self` form.
+#[derive(Debug, Clone, Default)]
+pub struct Generator {
+    runtime_user_pool: bool,
+}
+
+impl Generator {
+    /// A generator with default settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accept `AMAZON_COGNITO_USER_POOLS` endpoints in a file that has no user pool (the app
+    /// supplies the pool at run time). Off by default: such a file is usually a mistake.
+    pub fn with_runtime_user_pool(&mut self, allow: bool) -> &mut Self {
+        self.runtime_user_pool = allow;
+        self
+    }
+
+    /// Parses and validates `text`, the contents of the file the user calls `file_name`.
+    pub fn parse(&self, file_name: &str, text: &str) -> Result<Config, ConfigErrors> {
+        let root = json::parse(text).map_err(|e| {
+            let message = if e.message.starts_with("the file is empty") {
+                e.message
+            } else {
+                format!("not valid JSON: {}", e.message)
+            };
+            ConfigError::new(file_name, None, Some(e.pos), message)
+        })?;
+        let mut r = read::Reader::new(file_name);
+        if root.as_object().is_none() {
+            let kind = root.kind_name();
+            r.error(
+                "",
+                root.pos,
+                format!("expected a JSON object at the top of the file, found {kind}"),
+            );
+            return Err(ConfigErrors(r.errors));
+        }
+        if root.get("api").is_none() {
+            r.errors.push(ConfigError::new(
+                file_name,
+                Some("api".to_owned()),
+                Some(root.pos),
+                "no `api` section; expected the plugin form of amplifyconfiguration.json \
+                 (`api.plugins.awsAPIPlugin.<name>`)",
+            ));
+            return Err(ConfigErrors(r.errors));
+        }
+        let (raw, auth) = plugin::read(&mut r, &root);
+        let rules = validate::Rules {
+            runtime_user_pool: self.runtime_user_pool,
+        };
+        let endpoints = validate::endpoints(&mut r, raw, &auth, rules);
+        if r.errors.is_empty() {
+            Ok(Config {
+                file: file_name.to_owned(),
+                endpoints,
+                auth,
+            })
+        } else {
+            Err(ConfigErrors(r.errors))
+        }
+    }
+
+    /// Reads `path` and parses it; `display_name` is how messages name the file.
+    pub fn load(&self, path: &Path, display_name: &str) -> Result<Config, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => format!("file not found (looked for {})", path.display()),
+                std::io::ErrorKind::InvalidData => "the file is not UTF-8 text".to_owned(),
+                _ => format!("cannot read {}: {e}", path.display()),
+            };
+            ConfigError::new(display_name, None, None, why)
+        })?;
+        self.parse(display_name, &text)
+    }
+
+    /// The items for every REST endpoint of `config`, plus its `AUTH` constant.
+    pub fn tokens(&self, config: &Config) -> TokenStream {
+        let items: Vec<_> = config.rest_endpoints().map(EndpointItem::public).collect();
+        self.items(config, &items)
+    }
+
+    /// The items for the given endpoint structs, plus `config`'s `AUTH` constant.
+    pub fn items(&self, config: &Config, endpoints: &[EndpointItem<'_>]) -> TokenStream {
+        let mut out = generate::auth_const(config);
+        for item in endpoints {
+            out.extend(generate::endpoint_struct(config, item));
+        }
+        out
+    }
+
+    /// The items of [`Generator::tokens`] as formatted Rust source.
+    pub fn source(&self, config: &Config) -> String {
+        let header = format!(
+            "// Generated by amplify-rest-codegen {} from {}. Do not edit.\n",
+            env!("CARGO_PKG_VERSION"),
+            config.file
+        );
+        // The generator only emits items, so this always parses; fall back to the raw tokens
+        // rather than panic if it ever did not.
+        let tokens = self.tokens(config);
+        match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(file) => header + &prettyplease::unparse(&file),
+            Err(_) => header + &tokens.to_string(),
+        }
+    }
+
+    /// Reads `config_path` (relative to `CARGO_MANIFEST_DIR`) and writes the formatted items to
+    /// `OUT_DIR/<file stem>.rs`; prints `cargo:rerun-if-changed` for the file. Returns the path
+    /// written.
+    pub fn write_to_out_dir(&self, config_path: impl AsRef<Path>) -> Result<PathBuf, ConfigErrors> {
+        let config_path = config_path.as_ref();
+        let display = config_path.display().to_string();
+        let env = |name: &str| {
+            std::env::var_os(name).map(PathBuf::from).ok_or_else(|| {
+                ConfigError::new(
+                    &display,
+                    None,
+                    None,
+                    format!("`{name}` is not set; call this from a build script"),
+                )
+            })
+        };
+        let manifest_dir = env("CARGO_MANIFEST_DIR")?;
+        let out_dir = env("OUT_DIR")?;
+        let full = manifest_dir.join(config_path);
+        println!("cargo:rerun-if-changed={}", full.display());
+        let config = self.load(&full, &display)?;
+        let stem = config_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("amplifyconfiguration");
+        let out = out_dir.join(format!("{stem}.rs"));
+        std::fs::write(&out, self.source(&config)).map_err(|e| {
+            ConfigError::new(
+                &display,
+                None,
+                None,
+                format!("cannot write {}: {e}", out.display()),
+            )
+        })?;
+        Ok(out)
+    }
+
+    /// [`Generator::write_to_out_dir`] for `build.rs`: every problem becomes a `cargo::error`
+    /// line, which fails the build with the message shown to the user.
+    pub fn build_script(&self, config_path: impl AsRef<Path>) {
+        if let Err(errors) = self.write_to_out_dir(config_path) {
+            for e in errors.iter() {
+                println!("cargo::error={e}");
+            }
+        }
+    }
+}
+
+/// Finds the REST endpoint a user named, by config name (`explicit`, from `#[endpoint("...")]`)
+/// or by its Rust type name. The error says what is missing and lists the REST endpoints the
+/// file has, with a "did you mean" where one is close.
+pub fn resolve<'c>(config: &'c Config, requested: &str, explicit: bool) -> Result<&'c Endpoint, String> {
+    let found = config.endpoints.iter().find(|e| {
+        if explicit {
+            e.name == requested
+        } else {
+            e.type_name == requested
+        }
+    });
+    let rest: Vec<&Endpoint> = config.rest_endpoints().collect();
+    let listing = if rest.is_empty() {
+        format!("{} has no REST endpoints", config.file)
+    } else {
+        let names: Vec<String> = rest
+            .iter()
+            .map(|e| {
+                if explicit {
+                    format!("\"{}\"", e.name)
+                } else {
+                    format!("`{}` (\"{}\")", e.type_name, e.name)
+                }
+            })
+            .collect();
+        format!("REST endpoints in {}: {}", config.file, names.join(", "))
+    };
+    match found {
+        Some(e) if e.kind == EndpointKind::Rest => Ok(e),
+        Some(e) => Err(format!(
+            "\"{}\" in {} is a GraphQL API; amplify-rest generates clients for REST APIs only. {listing}",
+            e.name, config.file
+        )),
+        None => {
+            let candidates = rest.iter().map(|e| {
+                if explicit {
+                    e.name.as_str()
+                } else {
+                    e.type_name.as_str()
+                }
+            });
+            let hint = match error::did_you_mean(requested, candidates) {
+                Some(s) if explicit => format!(" Did you mean \"{s}\"?"),
+                Some(s) => format!(" Did you mean `{s}`?"),
+                None => String::new(),
+            };
+            let what = if explicit {
+                format!("no API named \"{requested}\" in {}.", config.file)
+            } else {
+                format!(
+                    "no REST endpoint in {} becomes the type `{requested}`.",
+                    config.file
+                )
+            };
+            Err(format!("{what}{hint} {listing}"))
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! Checks that hold whatever format a config came from, and the step from raw values to the model.
+
+use crate::json::Pos;
+use crate::model::{AuthSettings, AuthorizationType, Endpoint, EndpointKind};
+use crate::names::type_name;
+use crate::read::{Reader, join_path};
+
+/// An endpoint as a format reader found it, before validation.
+#[derive(Debug)]
+pub(crate) struct RawEndpoint {
+    pub(crate) name: String,
+    pub(crate) name_pos: Pos,
+    pub(crate) path: String,
+    pub(crate) kind: EndpointKind,
+    pub(crate) url: Option<(String, Pos)>,
+    pub(crate) region: Option<(String, Pos)>,
+    pub(crate) authorization: (AuthorizationType, Pos),
+    pub(crate) api_key: Option<(String, Pos)>,
+}
+
+/// Settings that change what validation accepts.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Rules {
+    /// Accept `AMAZON_COGNITO_USER_POOLS` endpoints in a file without a user pool.
+    pub(crate) runtime_user_pool: bool,
+}
+
+pub(crate) fn endpoints(
+    r: &mut Reader<'_>,
+    raw: Vec<RawEndpoint>,
+    auth: &AuthSettings,
+    rules: Rules,
+) -> Vec<Endpoint> {
+    let mut out: Vec<Endpoint> = Vec::new();
+    for e in raw {
+        let rest = e.kind == EndpointKind::Rest;
+        let Some(type_name) = type_name(&e.name) else {
+            if rest {
+                r.error(
+                    &e.path,
+                    e.name_pos,
+                    format!(
+                        "the API name \"{}\" has no letters or digits to make a Rust type name from",
+                        e.name
+                    ),
+                );
+            }
+            continue;
+        };
+        if !rest {
+            // GraphQL entries are listed (so the macro can say what they are) but never validated
+            // as REST endpoints: their shape is AppSync's business.
+            out.push(Endpoint {
+                name: e.name,
+                type_name,
+                kind: e.kind,
+                url: e.url.map(|u| u.0).unwrap_or_default(),
+                region: e.region.map(|r| r.0),
+                authorization: e.authorization.0,
+                api_key: None,
+                path: e.path,
+            });
+            continue;
+        }
+        let mut ok = true;
+        let (mode, mode_pos) = e.authorization;
+        if let Some((url, pos)) = &e.url
+            && let Err(why) = check_url(url)
+        {
+            r.error(&join_path(&e.path, "endpoint"), *pos, format!("\"{url}\" {why}; expected an absolute http(s) URL such as `https://abc123.execute-api.us-east-1.amazonaws.com/dev`"));
+            ok = false;
+        }
+        ok &= e.url.is_some();
+        if let Some((region, pos)) = &e.region
+            && !is_region(region)
+        {
+            r.error(
+                &join_path(&e.path, "region"),
+                *pos,
+                format!("\"{region}\" is not an AWS region; expected something like `us-east-1`"),
+            );
+            ok = false;
+        }
+        if mode == AuthorizationType::AwsIam && e.region.is_none() {
+            r.error(
+                &e.path,
+                e.name_pos,
+                "missing `region`: an `AWS_IAM` endpoint needs the region its requests are signed for",
+            );
+            ok = false;
+        }
+        match (&e.api_key, mode) {
+            (None, AuthorizationType::ApiKey) => {
+                r.error(
+                    &e.path,
+                    e.name_pos,
+                    "missing `apiKey`: an `API_KEY` endpoint needs the key to send as `x-api-key`",
+                );
+                ok = false;
+            }
+            (Some((key, pos)), AuthorizationType::ApiKey) if key.is_empty() => {
+                r.error(
+                    &join_path(&e.path, "apiKey"),
+                    *pos,
+                    "`apiKey` is empty; expected the API key",
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        if mode == AuthorizationType::AmazonCognitoUserPools
+            && auth.user_pool.is_none()
+            && !rules.runtime_user_pool
+        {
+            r.error(
+                &join_path(&e.path, "authorizationType"),
+                mode_pos,
+                "an `AMAZON_COGNITO_USER_POOLS` endpoint, but the file has no user pool \
+                 (`auth.plugins.awsCognitoAuthPlugin.CognitoUserPool.Default`)",
+            )
+            .help = Some(
+                "add the user pool to the file, or allow a user pool supplied at run time \
+                 (`runtime_user_pool = true` in the macro, `with_runtime_user_pool(true)` in the generator)"
+                    .to_owned(),
+            );
+            ok = false;
+        }
+        if let Some(first) = out.iter().find(|o| o.type_name == type_name) {
+            r.error(
+                &e.path,
+                e.name_pos,
+                format!(
+                    "the APIs \"{}\" and \"{}\" both become the Rust type `{type_name}`; rename one",
+                    first.name, e.name
+                ),
+            );
+            ok = false;
+        }
+        if ok && let Some((url, _)) = e.url {
+            out.push(Endpoint {
+                name: e.name,
+                type_name,
+                kind: e.kind,
+                url,
+                region: e.region.map(|r| r.0),
+                authorization: mode,
+                api_key: e
+                    .api_key
+                    .filter(|_| mode == AuthorizationType::ApiKey)
+                    .map(|k| k.0),
+                path: e.path,
+            });
+        }
+    }
+    out
+}
+
+/// `us-east-1`, `eu-central-1`, `cn-north-1`, `us-gov-west-1`, ...
+fn is_region(region: &str) -> bool {
+    !region.is_empty()
+        && region.len() <= 32
+        && region.contains('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && region.bytes().last().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Checks that `url` is an absolute http(s) URL with a host, no credentials, no query and no fragment.
+pub(crate) fn check_url(url: &str) -> Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("is not an absolute http(s) URL")?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("contains white space");
+    }
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    if authority.contains('@') {
+        return Err("carries credentials (`user:password@`), which must never be in a config file");
+    }
+    if tail.contains(['?', '#']) {
+        return Err("has a query or fragment; the base URL ends at the stage");
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => (h, Some(p)),
+        _ => (authority, None),
+    };
+    if let Some(port) = port
+        && (port.is_empty() || port.parse::<u16>().is_err())
+    {
+        return Err("has an invalid port");
+    }
+    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        !v6.is_empty() && v6.chars().all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+    } else {
+        !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && !label.starts_with('-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+    };
+    if !host_ok {
+        return Err("has no valid host name");
+    }
+    if tail.contains(['[', ']', '{', '}', '<', '>', '\\', '^', '`', '|', '"']) {
+        return Err("has characters that are not allowed in a URL path");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn urls() {
+        for good in [
+            "https://a1.execute-api.us-west-2.amazonaws.com/dev",
+            "https://api.club.example.org",
+            "https://x.example.org/Prod/",
+            "http://127.0.0.1:8080/none/dev",
+            "http://[::1]:80/x",
+        ] {
+            assert_eq!(check_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "[Endpoint]/[Stage]",
+            "ftp://x.example.org",
+            "https://",
+            "https://user:pass@x.example.org/dev",
+            "https://x.example.org/dev?x=1",
+            "https://x.example.org:99999/",
+            "https://x..org/",
+            "https://x.example.org/a b",
+            "https://x.example.org/[Stage]",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+}

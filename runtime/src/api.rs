@@ -1,0 +1,417 @@
+//! [`Api`]: one endpoint's client, and the one request pipeline every auth mode plugs into.
+//!
+//! Order for one attempt: auth headers -> client default headers -> per-request headers (each
+//! may replace what came before) -> interceptors -> signing (SigV4 for `AWS_IAM`) -> transport.
+//! Whatever an interceptor adds is therefore signed.
+
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use http::header::{HeaderName, HeaderValue, USER_AGENT};
+use http::{HeaderMap, Method};
+
+use crate::auth::{AuthContext, Authorizer};
+use crate::error::{Error, ErrorKind};
+use crate::interceptor::Interceptor;
+use crate::request::{Request, RequestBuilder, debug_headers};
+use crate::response::Response;
+use crate::spec::{Endpoint, EndpointSpec};
+use crate::url::BaseUrl;
+
+/// The largest response body read by default (16 MiB); see [`ApiBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+const DEFAULT_USER_AGENT: &str = concat!("amplify-rest/", env!("CARGO_PKG_VERSION"));
+
+/// The client of one endpoint, generic over its auth mode. Cheap to clone (shared inside).
+///
+/// Generated endpoint structs wrap an `Api` and dereference to it.
+pub struct Api<A> {
+    inner: Arc<Shared<A>>,
+}
+
+struct Shared<A> {
+    spec: EndpointSpec,
+    base: Result<BaseUrl, String>,
+    auth: A,
+    http: reqwest::Client,
+    default_headers: HeaderMap,
+    interceptors: Vec<Arc<dyn Interceptor>>,
+    max_response_bytes: usize,
+    timeout: Option<Duration>,
+}
+
+impl<A> Clone for Api<A> {
+    fn clone(&self) -> Self {
+        Api {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+/// One HTTP client for every endpoint that is not given its own: connection pools are shared.
+/// Redirects are never followed automatically, so no secret header can reach another origin.
+fn shared_http_client() -> Result<reqwest::Client, Error> {
+    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| Error::new(ErrorKind::Config, format!("cannot build the HTTP client: {e}")))
+}
+
+impl<A: Authorizer> Api<A> {
+    /// A client for `spec` with default settings.
+    ///
+    /// A base URL that does not parse (which the generator rules out) makes every request fail
+    /// with a [`ErrorKind::Config`] error rather than panic here.
+    pub fn new(spec: EndpointSpec, auth: A) -> Self {
+        let (http, base) = match shared_http_client() {
+            Ok(http) => (http, BaseUrl::parse(spec.endpoint).map_err(|e| e.to_string())),
+            Err(e) => (reqwest::Client::new(), Err(e.to_string())),
+        };
+        Api {
+            inner: Arc::new(Shared {
+                spec,
+                base,
+                auth,
+                http,
+                default_headers: HeaderMap::new(),
+                interceptors: Vec::new(),
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                timeout: None,
+            }),
+        }
+    }
+
+    /// The endpoint's config facts.
+    pub fn spec(&self) -> &EndpointSpec {
+        &self.inner.spec
+    }
+
+    /// The base URL requests go to (the config's, or the one set on the builder).
+    pub fn base_url(&self) -> String {
+        match &self.inner.base {
+            Ok(b) => b.as_string(),
+            Err(_) => self.inner.spec.endpoint.to_owned(),
+        }
+    }
+
+    /// The auth mode value.
+    pub fn auth(&self) -> &A {
+        &self.inner.auth
+    }
+
+    /// A request with any method; `path` is joined to the base URL (stage kept, one `/`).
+    pub fn request(&self, method: Method, path: impl Into<String>) -> RequestBuilder<A> {
+        RequestBuilder::new(self.clone(), method, path.into())
+    }
+
+    /// A `GET` request.
+    pub fn get(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::GET, path)
+    }
+
+    /// A `POST` request.
+    pub fn post(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::POST, path)
+    }
+
+    /// A `PUT` request.
+    pub fn put(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::PUT, path)
+    }
+
+    /// A `PATCH` request.
+    pub fn patch(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::PATCH, path)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::DELETE, path)
+    }
+
+    /// A `HEAD` request.
+    pub fn head(&self, path: impl Into<String>) -> RequestBuilder<A> {
+        self.request(Method::HEAD, path)
+    }
+
+    /// Runs the pipeline for one request.
+    pub(crate) async fn execute(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: HeaderMap,
+        body: Bytes,
+        timeout: Option<Duration>,
+    ) -> Result<Response, Error> {
+        let timeout = timeout.or(self.inner.timeout);
+        let attempt = self.attempt(method, path, query, headers, body);
+        match timeout {
+            Some(limit) => tokio::time::timeout(limit, attempt).await.unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "the request to {} timed out after {limit:?}",
+                        self.inner.spec.name
+                    ),
+                ))
+            }),
+            None => attempt.await,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Result<Response, Error> {
+        let shared = &*self.inner;
+        let base = shared
+            .base
+            .as_ref()
+            .map_err(|e| Error::new(ErrorKind::Config, e.clone()))?;
+        let url = base.join(path, query)?;
+        let span = tracing::debug_span!(
+            "amplify_rest.request",
+            endpoint = shared.spec.name,
+            method = %method,
+            path = url.path(),
+            status = tracing::field::Empty,
+        );
+        let _entered = span.enter();
+        let mut request = Request {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body,
+        };
+        request
+            .headers
+            .insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        let ctx = AuthContext {
+            spec: &shared.spec,
+            now: SystemTime::now(),
+        };
+        // 1. The auth mode's headers.
+        shared.auth.authorize(&mut request, &ctx).await?;
+        // 2. Client defaults, then this request's headers: a later one replaces an earlier one.
+        for (name, value) in shared.default_headers.iter().chain(headers.iter()) {
+            request.headers.insert(name.clone(), value.clone());
+        }
+        // 3. Interceptors, in registration order.
+        for interceptor in &shared.interceptors {
+            interceptor.before_send(&mut request).await.map_err(|e| {
+                Error::new(ErrorKind::Interceptor, "an interceptor failed the request").with_source(e)
+            })?;
+        }
+        // 4. Signing, last, so it covers everything above.
+        shared.auth.sign(&mut request, &ctx).await?;
+        // 5. Transport.
+        let mut http_request = reqwest::Request::new(request.method, request.url);
+        *http_request.headers_mut() = request.headers;
+        *http_request.body_mut() = Some(request.body.into());
+        let mut response = shared.http.execute(http_request).await.map_err(transport_error)?;
+        let status = response.status();
+        span.record("status", status.as_u16());
+        let body = read_body(&mut response, shared.max_response_bytes).await?;
+        let headers = std::mem::take(response.headers_mut());
+        if status.as_u16() >= 400 {
+            Err(Error::http(status, headers, body))
+        } else {
+            Ok(Response::new(status, headers, body))
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let kind = if e.is_timeout() {
+        ErrorKind::Timeout
+    } else {
+        ErrorKind::Transport
+    };
+    let what = if e.is_connect() {
+        "cannot connect to the endpoint"
+    } else if e.is_timeout() {
+        "the request timed out"
+    } else {
+        "the request failed in transport"
+    };
+    // reqwest's error names the URL, which never carries secrets (no userinfo is accepted).
+    Error::new(kind, what).with_source(e)
+}
+
+/// Reads the body, refusing more than `limit` bytes without allocating them up front.
+async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Error> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::Decode,
+            format!("the response body is larger than the limit of {limit} bytes"),
+        )
+    };
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(too_large());
+    }
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        Error::new(
+            ErrorKind::Transport,
+            "the connection failed while reading the response body",
+        )
+        .with_source(e)
+    })? {
+        if buf.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
+}
+
+impl<A: fmt::Debug> fmt::Debug for Api<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = &*self.inner;
+        f.debug_struct("Api")
+            .field("name", &s.spec.name)
+            .field("authorization", &s.spec.authorization)
+            .field("base_url", &s.base.as_ref().map(BaseUrl::as_string))
+            .field("auth", &s.auth)
+            .field("default_headers", &debug_headers(&s.default_headers))
+            .field("interceptors", &s.interceptors.len())
+            .finish()
+    }
+}
+
+struct Parts {
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    default_headers: HeaderMap,
+    interceptors: Vec<Arc<dyn Interceptor>>,
+    max_response_bytes: usize,
+    timeout: Option<Duration>,
+}
+
+/// Builds an endpoint client with other settings: `PetsApi::builder(creds).base_url(..).build()?`.
+#[must_use = "call .build() to get the client"]
+pub struct ApiBuilder<E: Endpoint> {
+    auth: E::Auth,
+    parts: Parts,
+    error: Option<Error>,
+}
+
+impl<E: Endpoint> ApiBuilder<E> {
+    /// A builder with the config's settings and `auth`.
+    pub fn new(auth: E::Auth) -> Self {
+        ApiBuilder {
+            auth,
+            parts: Parts {
+                base_url: None,
+                http: None,
+                default_headers: HeaderMap::new(),
+                interceptors: Vec::new(),
+                max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+                timeout: None,
+            },
+            error: None,
+        }
+    }
+
+    /// Sends requests to `url` instead of the config's endpoint (a staging stage, a local
+    /// stand-in). The stage path is part of it: `http://127.0.0.1:8080/dev`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.parts.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses this HTTP client (proxies, TLS roots, pools). Keep redirects off on it
+    /// (`redirect::Policy::none()`), or secret headers may follow a redirect.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.parts.http = Some(client);
+        self
+    }
+
+    /// A header sent with every request; a per-request header of the same name replaces it.
+    pub fn default_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName>,
+        V: TryInto<HeaderValue>,
+    {
+        match (name.try_into(), value.try_into()) {
+            (Ok(k), Ok(v)) => {
+                self.parts.default_headers.insert(k, v);
+            }
+            _ => {
+                self.error.get_or_insert(Error::new(
+                    ErrorKind::Config,
+                    "invalid default header name or value",
+                ));
+            }
+        }
+        self
+    }
+
+    /// Adds an interceptor; they run in the order added, after headers, before signing.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.parts.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// The largest response body to read (default 16 MiB); a larger one is a
+    /// [`ErrorKind::Decode`] error and is never allocated in full.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.parts.max_response_bytes = limit;
+        self
+    }
+
+    /// A total time limit for every request of this client.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.parts.timeout = Some(timeout);
+        self
+    }
+
+    /// The client; fails on an invalid base URL or header.
+    pub fn build(self) -> Result<E, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let spec = E::SPEC;
+        let base = BaseUrl::parse(self.parts.base_url.as_deref().unwrap_or(spec.endpoint))?;
+        let http = match self.parts.http {
+            Some(c) => c,
+            None => shared_http_client()?,
+        };
+        Ok(E::from_api(Api {
+            inner: Arc::new(Shared {
+                spec,
+                base: Ok(base),
+                auth: self.auth,
+                http,
+                default_headers: self.parts.default_headers,
+                interceptors: self.parts.interceptors,
+                max_response_bytes: self.parts.max_response_bytes,
+                timeout: self.parts.timeout,
+            }),
+        }))
+    }
+}
+
+impl<E: Endpoint> fmt::Debug for ApiBuilder<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiBuilder")
+            .field("endpoint", &E::SPEC.name)
+            .field("base_url", &self.parts.base_url)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,58 @@
+use std::fmt;
+use std::future::Future;
+
+use http::HeaderValue;
+
+use super::{AuthContext, Authorizer};
+use crate::error::{Error, ErrorKind};
+use crate::request::Request;
+
+/// `API_KEY`: sends the key as `x-api-key`. Generated code builds it from the config's `apiKey`.
+#[derive(Clone)]
+pub struct ApiKey {
+    header: Result<HeaderValue, ()>,
+}
+
+impl ApiKey {
+    /// The key from the config.
+    pub fn from_static(key: &'static str) -> Self {
+        Self::new(key)
+    }
+
+    /// Any key (a staging key, one read from the environment).
+    pub fn new(key: impl AsRef<str>) -> Self {
+        let header = HeaderValue::from_str(key.as_ref())
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            })
+            .map_err(|_| ());
+        ApiKey { header }
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(** redacted **)")
+    }
+}
+
+impl Authorizer for ApiKey {
+    fn authorize(
+        &self,
+        request: &mut Request,
+        _: &AuthContext<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        let result = match &self.header {
+            Ok(value) => {
+                request.headers.insert("x-api-key", value.clone());
+                Ok(())
+            }
+            Err(()) => Err(Error::new(
+                ErrorKind::Config,
+                "the API key cannot be sent as a header (it has characters a header may not carry)",
+            )),
+        };
+        std::future::ready(result)
+    }
+}

@@ -1,0 +1,225 @@
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use aws_smithy_runtime_api::client::identity::Identity;
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, HeaderName};
+
+use super::{AuthContext, Authorizer};
+use crate::error::{Error, ErrorKind};
+use crate::interceptor::BoxFuture;
+use crate::request::Request;
+use crate::secret::SecretString;
+
+/// AWS credentials for SigV4 signing. `Debug` shows the access key id only.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct Credentials {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: SecretString,
+    /// The session token of temporary credentials.
+    pub session_token: Option<SecretString>,
+    /// When temporary credentials expire.
+    pub expiration: Option<SystemTime>,
+}
+
+impl Credentials {
+    /// Credentials from their parts.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<SecretString>,
+        session_token: Option<SecretString>,
+        expiration: Option<SystemTime>,
+    ) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token,
+            expiration,
+        }
+    }
+
+    fn to_identity(&self) -> Identity {
+        aws_credential_types::Credentials::new(
+            self.access_key_id.clone(),
+            self.secret_access_key.expose().to_owned(),
+            self.session_token.as_ref().map(|t| t.expose().to_owned()),
+            self.expiration,
+            "amplify-rest",
+        )
+        .into()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// Where `AWS_IAM` endpoints get credentials: Cognito identity pools, the environment, fixed
+/// credentials, or your own source.
+pub trait CredentialsProvider: Send + Sync + fmt::Debug + 'static {
+    /// Current, unexpired credentials.
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>>;
+}
+
+impl CredentialsProvider for Credentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`,
+/// read at each request (so rotated values are picked up).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentCredentials;
+
+impl CredentialsProvider for EnvironmentCredentials {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<Credentials, Error>> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let result = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Ok(Credentials::new(
+                id,
+                secret,
+                var("AWS_SESSION_TOKEN").map(SecretString::new),
+                None,
+            )),
+            _ => Err(Error::new(
+                ErrorKind::Credentials,
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+            )),
+        };
+        Box::pin(std::future::ready(result))
+    }
+}
+
+/// `AWS_IAM`: SigV4 with service `execute-api` and the endpoint's region, signed last.
+///
+/// A request whose caller set `authorization` is sent unsigned with that header: the caller
+/// has taken authorization into their own hands (as Amplify JS does).
+#[derive(Clone)]
+pub struct Iam {
+    provider: Arc<dyn CredentialsProvider>,
+}
+
+impl Iam {
+    /// Signs with credentials from `provider`.
+    pub fn new(provider: impl CredentialsProvider) -> Self {
+        Iam {
+            provider: Arc::new(provider),
+        }
+    }
+}
+
+impl<T: CredentialsProvider> From<T> for Iam {
+    fn from(provider: T) -> Self {
+        Iam::new(provider)
+    }
+}
+
+impl fmt::Debug for Iam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iam").field("provider", &self.provider).finish()
+    }
+}
+
+impl Authorizer for Iam {
+    fn authorize(
+        &self,
+        _: &mut Request,
+        _: &AuthContext<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        std::future::ready(Ok(()))
+    }
+
+    fn sign(
+        &self,
+        request: &mut Request,
+        ctx: &AuthContext<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        let region = ctx.spec.region;
+        let now = ctx.now;
+        async move {
+            if request.headers.contains_key(AUTHORIZATION) {
+                return Ok(());
+            }
+            let region = region.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    "an AWS_IAM endpoint needs a region to sign for",
+                )
+            })?;
+            let credentials = self.provider.provide_credentials().await?;
+            sign_request(request, &credentials, region, now)
+        }
+    }
+}
+
+/// Signs `request` in place with SigV4 for `execute-api` in `region` at `now`.
+pub(crate) fn sign_request(
+    request: &mut Request,
+    credentials: &Credentials,
+    region: &str,
+    now: SystemTime,
+) -> Result<(), Error> {
+    let signing_error = |what: &str, e: Option<Box<dyn std::error::Error + Send + Sync>>| {
+        let err = Error::new(ErrorKind::Signing, format!("cannot sign the request: {what}"));
+        match e {
+            Some(e) => err.with_source(e),
+            None => err,
+        }
+    };
+    let identity = credentials.to_identity();
+    // The defaults are right for execute-api: double URI encoding, session token signed,
+    // no x-amz-content-sha256 header (the payload is still hashed into the signature).
+    let settings = SigningSettings::default();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(region)
+        .name("execute-api")
+        .time(now)
+        .settings(settings)
+        .build()
+        .map_err(|e| signing_error("bad signing parameters", Some(Box::new(e))))?
+        .into();
+    let mut headers = Vec::with_capacity(request.headers.len());
+    for (name, value) in &request.headers {
+        let value = value
+            .to_str()
+            .map_err(|_| signing_error(&format!("the header `{name}` is not visible ASCII"), None))?;
+        headers.push((name.as_str(), value));
+    }
+    let signable = SignableRequest::new(
+        request.method.as_str(),
+        request.url.as_str(),
+        headers.into_iter(),
+        SignableBody::Bytes(&request.body),
+    )
+    .map_err(|e| signing_error("the request cannot be signed", Some(Box::new(e))))?;
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| signing_error("signing failed", Some(Box::new(e))))?
+        .into_parts();
+    for (name, value) in instructions.headers() {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| signing_error("the signer produced an invalid header name", None))?;
+        let mut value = HeaderValue::from_str(value)
+            .map_err(|_| signing_error("the signer produced an invalid header value", None))?;
+        if name == AUTHORIZATION || name.as_str() == "x-amz-security-token" {
+            value.set_sensitive(true);
+        }
+        request.headers.insert(name, value);
+    }
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! The authorization modes. Each is a small step in the one request pipeline:
+//! [`Authorizer::authorize`] adds headers first, [`Authorizer::sign`] runs last.
+//!
+//! | mode | type | constructor takes |
+//! |---|---|---|
+//! | `NONE` | [`NoAuth`] | nothing |
+//! | `API_KEY` | [`ApiKey`] | nothing (the key comes from the config) |
+//! | `AMAZON_COGNITO_USER_POOLS` | [`UserPools`] | a [`UserPoolTokenSource`] |
+//! | `OPENID_CONNECT` | [`Oidc`] | a [`TokenProvider`] (a `String` works) |
+//! | `AWS_IAM` | [`Iam`] | a [`CredentialsProvider`] ([`Credentials`] work) |
+
+mod api_key;
+mod iam;
+mod none;
+mod oidc;
+mod user_pools;
+
+use std::future::Future;
+use std::time::SystemTime;
+
+pub use api_key::ApiKey;
+pub use iam::{Credentials, CredentialsProvider, EnvironmentCredentials, Iam};
+pub use none::NoAuth;
+pub use oidc::{FnTokenProvider, Oidc, TokenProvider, token_fn};
+pub use user_pools::{TokenUse, UserPoolTokenSource, UserPoolTokens, UserPools};
+
+use crate::error::Error;
+use crate::request::Request;
+use crate::spec::EndpointSpec;
+
+/// What an auth step knows about the attempt it works on.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct AuthContext<'a> {
+    /// The endpoint's config facts (region, name).
+    pub spec: &'a EndpointSpec,
+    /// The time the attempt is made at (signing time).
+    pub now: SystemTime,
+}
+
+/// An authorization mode: how a request is authorized before it is sent.
+pub trait Authorizer: Send + Sync + std::fmt::Debug + 'static {
+    /// Adds the mode's headers. Runs first; per-request headers and interceptors come after
+    /// and may replace what it sets.
+    fn authorize(
+        &self,
+        request: &mut Request,
+        ctx: &AuthContext<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
+    /// Runs last, after interceptors (SigV4 signing for `AWS_IAM`). Does nothing by default.
+    fn sign(
+        &self,
+        request: &mut Request,
+        ctx: &AuthContext<'_>,
+    ) -> impl Future<Output = Result<(), Error>> + Send {
+        let _ = (request, ctx);
+        std::future::ready(Ok(()))
+    }
+}

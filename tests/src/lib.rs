@@ -1,0 +1,49 @@
+//! Test support for amplify-rest: the golden files compiled as real code, and helpers for the
+//! end-to-end tests (the local servers the test harness starts).
+
+#![deny(warnings)]
+
+/// The golden files of `tests/golden.rs`, compiled: generated code must build warning-free.
+pub mod golden {
+    /// `fixtures/configs/all-modes.json`.
+    pub mod all_modes {
+        include!("../golden/all_modes.rs");
+    }
+    /// `fixtures/configs/cli-iam.json`.
+    pub mod cli_iam {
+        include!("../golden/cli_iam.rs");
+    }
+    /// `fixtures/configs/hand-edited.jsonc`.
+    pub mod hand_edited {
+        include!("../golden/hand_edited.rs");
+    }
+}
+
+/// The local servers `scripts/test.sh` starts, found through environment variables.
+pub mod servers {
+    /// The base URL of the stand-in API Gateway (`AMPLIFY_REST_TEST_GATEWAY`).
+    ///
+    /// # Panics
+    /// When the variable is not set: the end-to-end tests need the servers, and never skip.
+    pub fn gateway() -> String {
+        required("AMPLIFY_REST_TEST_GATEWAY")
+    }
+
+    /// The base URL of moto's Cognito (`AMPLIFY_REST_TEST_MOTO`).
+    ///
+    /// # Panics
+    /// When the variable is not set.
+    pub fn moto() -> String {
+        required("AMPLIFY_REST_TEST_MOTO")
+    }
+
+    fn required(name: &str) -> String {
+        match std::env::var(name) {
+            Ok(v) if !v.is_empty() => v.trim_end_matches('/').to_owned(),
+            _ => panic!(
+                "{name} is not set: the end-to-end tests need the local servers. Run `./scripts/test.sh`, \
+                 or `./scripts/test.sh --servers-only` in another shell and export what it prints."
+            ),
+        }
+    }
+}

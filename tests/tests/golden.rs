@@ -1,0 +1,50 @@
+//! Golden files: the generated code for every fixture config the plugin form covers.
+//!
+//! A change to the generator shows up as a diff of `golden/*.rs`. To accept a change, run
+//! `AMPLIFY_REST_BLESS=1 cargo test -p amplify-rest-tests --test golden` and review the diff.
+//! The golden files are compiled by this crate's library (`src/lib.rs`) under `deny(warnings)`.
+
+use std::path::Path;
+
+use amplify_rest_codegen::Generator;
+
+fn check(fixture: &str, golden: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = format!("fixtures/configs/{fixture}");
+    let config = Generator::new()
+        .load(&root.join(&name), &name)
+        .unwrap_or_else(|e| panic!("{fixture} must be accepted:\n{e}"));
+    let source = Generator::new().source(&config);
+    let golden_path = root.join("golden").join(golden);
+    if std::env::var_os("AMPLIFY_REST_BLESS").is_some() {
+        std::fs::write(&golden_path, &source).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden_path).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing; run with AMPLIFY_REST_BLESS=1",
+            golden_path.display()
+        )
+    });
+    assert!(
+        expected == source,
+        "generated code for {fixture} differs from {}; if the change is intended, rerun with \
+         AMPLIFY_REST_BLESS=1 and review the diff.\n--- generated ---\n{source}",
+        golden_path.display()
+    );
+}
+
+#[test]
+fn all_modes() {
+    check("all-modes.json", "all_modes.rs");
+}
+
+#[test]
+fn cli_iam() {
+    check("cli-iam.json", "cli_iam.rs");
+}
+
+#[test]
+fn hand_edited_with_comments_and_trailing_commas() {
+    check("hand-edited.jsonc", "hand_edited.rs");
+}
