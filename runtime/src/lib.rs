@@ -32,6 +32,7 @@
 
 mod api;
 pub mod auth;
+pub mod cognito;
 pub mod config;
 mod error;
 mod interceptor;
