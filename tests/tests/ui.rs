@@ -1,0 +1,8 @@
+//! Compile-fail tests: each case pins the exact error text and where its span lands.
+//! To accept changed output: `TRYBUILD=overwrite cargo test -p amplify-rest-tests --test ui`.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("ui/*.rs");
+}

@@ -1,0 +1,4 @@
+#[amplify_rest::amplify_rest(config = "no-such-amplifyconfiguration.json")]
+mod api {}
+
+fn main() {}
