@@ -91,7 +91,10 @@ impl From<ConfigError> for ConfigErrors {
 
 /// The closest of `candidates` to `given` (by edit distance, ignoring case), if it is close
 /// enough to suggest: `API_IAM` -> `AWS_IAM`, `PetApi` -> `PetsApi`.
-pub(crate) fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let given_lower = given.to_lowercase();
     let limit = (given.chars().count() / 3).max(1);
     candidates
@@ -100,7 +103,11 @@ pub(crate) fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item =
             let lower = c.to_lowercase();
             let distance = strsim::levenshtein(&given_lower, &lower);
             // Ties go to the candidate that shares more of the start.
-            (distance, std::cmp::Reverse((strsim::jaro_winkler(&given_lower, &lower) * 1e6) as u64), c)
+            (
+                distance,
+                std::cmp::Reverse((strsim::jaro_winkler(&given_lower, &lower) * 1e6) as u64),
+                c,
+            )
         })
         .filter(|(distance, _, _)| *distance <= limit)
         .min()
@@ -113,7 +120,13 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let modes = ["AWS_IAM", "API_KEY", "AMAZON_COGNITO_USER_POOLS", "OPENID_CONNECT", "NONE"];
+        let modes = [
+            "AWS_IAM",
+            "API_KEY",
+            "AMAZON_COGNITO_USER_POOLS",
+            "OPENID_CONNECT",
+            "NONE",
+        ];
         assert_eq!(did_you_mean("API_IAM", modes), Some("AWS_IAM"));
         assert_eq!(did_you_mean("api_key", modes), Some("API_KEY"));
         assert_eq!(did_you_mean("COGNITO", modes), None);

@@ -168,21 +168,34 @@ impl Generator {
         let out_dir = env("OUT_DIR")?;
         let full = manifest_dir.join(config_path);
         println!("cargo:rerun-if-changed={}", full.display());
-        let config = self.load(&full, &display)?;
         let stem = config_path
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("amplifyconfiguration");
         let out = out_dir.join(format!("{stem}.rs"));
-        std::fs::write(&out, self.source(&config)).map_err(|e| {
+        self.generate_file(&full, &display, &out)?;
+        Ok(out)
+    }
+
+    /// Reads the config at `config_path` (named `display_name` in messages) and writes the
+    /// formatted items to `out`. The building block of [`Generator::write_to_out_dir`], for
+    /// tools that manage their own paths.
+    pub fn generate_file(
+        &self,
+        config_path: &Path,
+        display_name: &str,
+        out: &Path,
+    ) -> Result<(), ConfigErrors> {
+        let config = self.load(config_path, display_name)?;
+        std::fs::write(out, self.source(&config)).map_err(|e| {
             ConfigError::new(
-                &display,
+                display_name,
                 None,
                 None,
                 format!("cannot write {}: {e}", out.display()),
             )
-        })?;
-        Ok(out)
+            .into()
+        })
     }
 
     /// [`Generator::write_to_out_dir`] for `build.rs`: every problem becomes a `cargo::error`

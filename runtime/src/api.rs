@@ -53,7 +53,7 @@ impl<A> Clone for Api<A> {
 
 /// One HTTP client for every endpoint that is not given its own: connection pools are shared.
 /// Redirects are never followed automatically, so no secret header can reach another origin.
-fn shared_http_client() -> Result<reqwest::Client, Error> {
+pub(crate) fn shared_http_client() -> Result<reqwest::Client, Error> {
     static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
@@ -404,6 +404,14 @@ impl<E: Endpoint> ApiBuilder<E> {
                 timeout: self.parts.timeout,
             }),
         }))
+    }
+}
+
+impl<E: Endpoint<Auth = crate::auth::ApiKey>> ApiBuilder<E> {
+    /// Sends this API key instead of the config's (a staging key, one from a secret store).
+    pub fn api_key(mut self, key: impl AsRef<str>) -> Self {
+        self.auth = crate::auth::ApiKey::new(key);
+        self
     }
 }
 

@@ -36,7 +36,7 @@ impl AuthorizationType {
 
 impl fmt::Display for AuthorizationType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

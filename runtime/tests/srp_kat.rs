@@ -3,9 +3,7 @@
 //! The vectors in `data/srp_vectors.json` come from `tests/tools/gen_srp_vectors.py` (pycognito
 //! 2024.5.1, Python's hmac/hashlib and datetime); see that script for how to regenerate them.
 
-use amplify_rest::cognito::srp::{
-    SrpClient, SrpError, decode_secret_block, format_timestamp, secret_hash,
-};
+use amplify_rest::cognito::srp::{SrpClient, SrpError, decode_secret_block, format_timestamp, secret_hash};
 use serde_json::Value;
 
 const VECTORS: &str = include_str!("data/srp_vectors.json");
@@ -39,9 +37,7 @@ fn doc() -> Value {
 }
 
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{key} is a string"))
+    v[key].as_str().unwrap_or_else(|| panic!("{key} is a string"))
 }
 
 fn bytes_of_hex(hex: &str) -> Vec<u8> {
@@ -56,11 +52,7 @@ fn check_claim(v: &Value) {
     let input = &v["input"];
     let output = &v["output"];
     let client = SrpClient::with_private_a(&bytes_of_hex(str_of(input, "a_hex"))).expect("valid a");
-    assert_eq!(
-        client.srp_a_hex(),
-        str_of(output, "srp_a_hex"),
-        "{name}: SRP_A"
-    );
+    assert_eq!(client.srp_a_hex(), str_of(output, "srp_a_hex"), "{name}: SRP_A");
     let signature = client
         .password_claim(
             str_of(input, "pool_id"),
@@ -94,9 +86,7 @@ fn password_claims_match_pycognito() {
 #[test]
 fn divergent_inputs_follow_cognito_md() {
     let doc = doc();
-    let vectors = doc["divergent_vectors"]
-        .as_array()
-        .expect("divergent_vectors");
+    let vectors = doc["divergent_vectors"].as_array().expect("divergent_vectors");
     assert_eq!(vectors.len(), 3);
     for v in vectors {
         check_claim(v);
@@ -132,11 +122,7 @@ fn timestamps_match_python_strftime() {
     assert!(cases.len() >= 10);
     for c in cases {
         let unix = c["unix_secs"].as_i64().expect("unix_secs");
-        assert_eq!(
-            format_timestamp(unix),
-            str_of(c, "timestamp"),
-            "unix {unix}"
-        );
+        assert_eq!(format_timestamp(unix), str_of(c, "timestamp"), "unix {unix}");
     }
 }
 

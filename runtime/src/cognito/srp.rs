@@ -104,20 +104,12 @@ impl fmt::Display for SrpError {
             Self::InvalidHex { parameter } => {
                 write!(f, "challenge parameter {parameter} is not hexadecimal")
             }
-            Self::InvalidServerPublicValue => {
-                f.write_str("challenge parameter SRP_B is zero modulo N")
-            }
+            Self::InvalidServerPublicValue => f.write_str("challenge parameter SRP_B is zero modulo N"),
             Self::ZeroScramblingParameter => f.write_str("SRP scrambling parameter u is zero"),
-            Self::InvalidSecretBlock => {
-                f.write_str("challenge parameter SECRET_BLOCK is not base64")
-            }
+            Self::InvalidSecretBlock => f.write_str("challenge parameter SECRET_BLOCK is not base64"),
             Self::InvalidUserPoolId => f.write_str("user pool id has no pool name after '_'"),
-            Self::InvalidPrivateValue => {
-                f.write_str("SRP private value gives a trivial public value")
-            }
-            Self::RandomUnavailable => {
-                f.write_str("the operating system's random number generator failed")
-            }
+            Self::InvalidPrivateValue => f.write_str("SRP private value gives a trivial public value"),
+            Self::RandomUnavailable => f.write_str("the operating system's random number generator failed"),
         }
     }
 }
@@ -464,17 +456,9 @@ mod tests {
             let a = hex_uint(s("a_hex"));
             let big_a = BIG_G.modpow(&a, &BIG_N);
             let big_b = hex_uint(s("srp_b_hex"));
-            assert_eq!(
-                *BIG_K,
-                hex_uint(inter["k_hex"].as_str().expect("k")),
-                "{name}: k"
-            );
+            assert_eq!(*BIG_K, hex_uint(inter["k_hex"].as_str().expect("k")), "{name}: k");
             let u = BigUint::from_bytes_be(&sha256(&[&pad(&big_a), &pad(&big_b)]));
-            assert_eq!(
-                u,
-                hex_uint(inter["u_hex"].as_str().expect("u")),
-                "{name}: u"
-            );
+            assert_eq!(u, hex_uint(inter["u_hex"].as_str().expect("u")), "{name}: u");
             let pool_name = pool_name(s("pool_id")).expect("pool id");
             let identity = sha256(&[
                 pool_name.as_bytes(),
@@ -483,27 +467,15 @@ mod tests {
                 s("password").as_bytes(),
             ]);
             let x = BigUint::from_bytes_be(&sha256(&[&pad(&hex_uint(s("salt_hex"))), &identity]));
-            assert_eq!(
-                x,
-                hex_uint(inter["x_hex"].as_str().expect("x")),
-                "{name}: x"
-            );
+            assert_eq!(x, hex_uint(inter["x_hex"].as_str().expect("x")), "{name}: x");
             let kv = (&*BIG_K * BIG_G.modpow(&x, &BIG_N)) % &*BIG_N;
             let base = (&big_b % &*BIG_N + &*BIG_N - kv) % &*BIG_N;
             let big_s = base.modpow(&(&a + &u * &x), &BIG_N);
-            assert_eq!(
-                big_s,
-                hex_uint(inter["s_hex"].as_str().expect("S")),
-                "{name}: S"
-            );
+            assert_eq!(big_s, hex_uint(inter["s_hex"].as_str().expect("S")), "{name}: S");
             let prk = hmac_sha256(&pad(&u), &[&pad(&big_s)]);
             let okm = hmac_sha256(&prk[..], &[HKDF_INFO]);
             let key_hex: String = okm[..16].iter().map(|b| format!("{b:02x}")).collect();
-            assert_eq!(
-                key_hex,
-                inter["key_hex"].as_str().expect("key"),
-                "{name}: key"
-            );
+            assert_eq!(key_hex, inter["key_hex"].as_str().expect("key"), "{name}: key");
         }
     }
 
@@ -519,10 +491,7 @@ mod tests {
     fn hmac_with_a_key_longer_than_a_block() {
         // RFC 4231 test case 6: a 131-byte key.
         let key = [0xaau8; 131];
-        let mac = hmac_sha256(
-            &key,
-            &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
-        );
+        let mac = hmac_sha256(&key, &[b"Test Using Larger Than Block-Size Key - Hash Key First"]);
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,
