@@ -5,7 +5,7 @@
 //! Whatever an interceptor adds is therefore signed.
 
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -51,19 +51,16 @@ impl<A> Clone for Api<A> {
     }
 }
 
-/// One HTTP client for every endpoint that is not given its own: connection pools are shared.
+/// The HTTP client of an endpoint that is not given one. Each endpoint client has its own (and
+/// its own connection pool): a client shared across tokio runtimes breaks when the runtime that
+/// opened a pooled connection ends, as it does between `#[tokio::test]`s. Hand several
+/// endpoints one client with [`ApiBuilder::http_client`] to share a pool.
 /// Redirects are never followed automatically, so no secret header can reach another origin.
-pub(crate) fn shared_http_client() -> Result<reqwest::Client, Error> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
-    CLIENT
-        .get_or_init(|| {
-            reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-        .map_err(|e| Error::new(ErrorKind::Config, format!("cannot build the HTTP client: {e}")))
+pub(crate) fn default_http_client() -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::new(ErrorKind::Config, "cannot build the HTTP client").with_source(e))
 }
 
 impl<A: Authorizer> Api<A> {
@@ -72,7 +69,7 @@ impl<A: Authorizer> Api<A> {
     /// A base URL that does not parse (which the generator rules out) makes every request fail
     /// with a [`ErrorKind::Config`] error rather than panic here.
     pub fn new(spec: EndpointSpec, auth: A) -> Self {
-        let (http, base) = match shared_http_client() {
+        let (http, base) = match default_http_client() {
             Ok(http) => (http, BaseUrl::parse(spec.endpoint).map_err(|e| e.to_string())),
             Err(e) => (reqwest::Client::new(), Err(e.to_string())),
         };
@@ -390,7 +387,7 @@ impl<E: Endpoint> ApiBuilder<E> {
         let base = BaseUrl::parse(self.parts.base_url.as_deref().unwrap_or(spec.endpoint))?;
         let http = match self.parts.http {
             Some(c) => c,
-            None => shared_http_client()?,
+            None => default_http_client()?,
         };
         Ok(E::from_api(Api {
             inner: Arc::new(Shared {

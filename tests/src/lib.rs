@@ -19,6 +19,8 @@ pub mod golden {
     }
 }
 
+pub mod proxy;
+
 /// The local servers `scripts/test.sh` starts, found through environment variables.
 pub mod servers {
     /// The base URL of the stand-in API Gateway (`AMPLIFY_REST_TEST_GATEWAY`).
