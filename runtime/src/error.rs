@@ -14,8 +14,21 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum ErrorKind {
     /// The endpoint or client is misconfigured (bad base URL, bad header name or value).
     Config,
-    /// The request needs a signed-in user and nobody is signed in (or the session expired).
+    /// The request needs a signed-in user and nobody is signed in, or the session expired (Cognito
+    /// refused the refresh token: then [`Error::aws_error_name`] says why).
     NotSignedIn,
+    /// Cognito refused the sign-in or the token: wrong password, disabled user, revoked token,
+    /// bad `SECRET_HASH` (`NotAuthorizedException`).
+    NotAuthorized,
+    /// The user pool has no such user (`UserNotFoundException`).
+    UserNotFound,
+    /// The user has not confirmed their account yet (`UserNotConfirmedException`).
+    UserNotConfirmed,
+    /// The user must reset their password before signing in (`PasswordResetRequiredException`).
+    PasswordResetRequired,
+    /// Cognito answered with another error (bad parameter, throttling, unknown client, ...);
+    /// [`Error::aws_error_name`] names it.
+    Cognito,
     /// Credentials or tokens could not be obtained (Cognito refused, a provider failed).
     Credentials,
     /// The request could not be signed.
@@ -98,12 +111,41 @@ impl Error {
         }
     }
 
+    /// An error for a non-2xx answer of a Cognito service call (`operation`: `InitiateAuth`):
+    /// the kind follows Cognito's error name.
+    pub(crate) fn cognito(operation: &str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        let mut e = Error::http(status, headers, body);
+        e.inner.kind = match e.aws_error_name() {
+            Some("NotAuthorizedException") => ErrorKind::NotAuthorized,
+            Some("UserNotFoundException") => ErrorKind::UserNotFound,
+            Some("UserNotConfirmedException") => ErrorKind::UserNotConfirmed,
+            Some("PasswordResetRequiredException") => ErrorKind::PasswordResetRequired,
+            _ => ErrorKind::Cognito,
+        };
+        e.inner.message = format!("Cognito {operation} failed: {}", e.inner.message);
+        e
+    }
+
+    /// Copies the answer facts (status, headers, body, AWS error name) of `other`, so an error
+    /// that wraps a Cognito refusal still names it.
+    pub(crate) fn with_http_of(mut self, other: &Error) -> Self {
+        if let Some(h) = &other.inner.http {
+            self.inner.http = Some(HttpFailure {
+                status: h.status,
+                headers: h.headers.clone(),
+                body: h.body.clone(),
+                aws_error: h.aws_error.clone(),
+            });
+        }
+        self
+    }
+
     /// The kind of failure.
     pub fn kind(&self) -> ErrorKind {
         self.inner.kind
     }
 
-    /// The HTTP status of a non-2xx answer.
+    /// The HTTP status of a non-2xx answer (of the endpoint, or of Cognito for sign-in errors).
     pub fn status(&self) -> Option<StatusCode> {
         self.inner.http.as_ref().map(|h| h.status)
     }
@@ -129,7 +171,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
-            ErrorKind::Http => {
+            ErrorKind::Http | ErrorKind::Cognito => {
                 let status = self.status().map_or(0, |s| s.as_u16());
                 matches!(status, 429 | 500 | 502 | 503 | 504)
                     || self.aws_error_name().is_some_and(|n| {
@@ -257,5 +299,30 @@ mod tests {
         );
         assert!(e.is_retryable());
         assert_eq!(e.kind(), ErrorKind::Http);
+    }
+
+    #[test]
+    fn cognito_errors_are_typed() {
+        let body = Bytes::from_static(
+            br#"{"__type":"NotAuthorizedException","message":"Incorrect username or password."}"#,
+        );
+        let e = Error::cognito("InitiateAuth", StatusCode::BAD_REQUEST, HeaderMap::new(), body);
+        assert_eq!(e.kind(), ErrorKind::NotAuthorized);
+        assert_eq!(e.aws_error_name(), Some("NotAuthorizedException"));
+        assert_eq!(
+            e.to_string(),
+            "Cognito InitiateAuth failed: HTTP 400 Bad Request (NotAuthorizedException): Incorrect username or password."
+        );
+        let body =
+            Bytes::from_static(br#"{"__type":"UserNotFoundException","message":"User does not exist."}"#);
+        let e = Error::cognito("InitiateAuth", StatusCode::BAD_REQUEST, HeaderMap::new(), body);
+        assert_eq!(e.kind(), ErrorKind::UserNotFound);
+        let wrapped = Error::new(ErrorKind::NotSignedIn, "the session expired").with_http_of(&e);
+        assert_eq!(wrapped.aws_error_name(), Some("UserNotFoundException"));
+        assert!(!wrapped.is_retryable());
+        let body = Bytes::from_static(br#"{"__type":"TooManyRequestsException","message":"slow"}"#);
+        let e = Error::cognito("InitiateAuth", StatusCode::BAD_REQUEST, HeaderMap::new(), body);
+        assert_eq!(e.kind(), ErrorKind::Cognito);
+        assert!(e.is_retryable());
     }
 }

@@ -32,6 +32,7 @@
 
 mod api;
 pub mod auth;
+mod clock;
 pub mod cognito;
 pub mod config;
 mod error;
@@ -43,6 +44,7 @@ mod spec;
 mod url;
 
 pub use api::{Api, ApiBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{BoxError, Error, ErrorKind};
 pub use interceptor::{BoxFuture, FnInterceptor, Interceptor, interceptor_fn};
 pub use request::{Request, RequestBuilder};

@@ -5,8 +5,8 @@
 //! |---|---|---|
 //! | `NONE` | [`NoAuth`] | nothing |
 //! | `API_KEY` | [`ApiKey`] | nothing (the key comes from the config) |
-//! | `AMAZON_COGNITO_USER_POOLS` | [`UserPools`] | a [`UserPoolTokenSource`] |
-//! | `OPENID_CONNECT` | [`Oidc`] | a [`TokenProvider`] (a `String` works) |
+//! | `AMAZON_COGNITO_USER_POOLS` | [`UserPools`] | a [`UserPoolTokenSource`] ([`Cognito`], `&Cognito`) |
+//! | `OPENID_CONNECT` | [`Oidc`] | a [`TokenProvider`] (a `String` works; [`Cognito::id_token_provider`]) |
 //! | `AWS_IAM` | [`Iam`] | a [`CredentialsProvider`] ([`Credentials`] work) |
 
 mod api_key;
@@ -23,6 +23,8 @@ pub use iam::{Credentials, CredentialsProvider, EnvironmentCredentials, Iam};
 pub use none::NoAuth;
 pub use oidc::{FnTokenProvider, Oidc, TokenProvider, token_fn};
 pub use user_pools::{TokenUse, UserPoolTokenSource, UserPoolTokens, UserPools};
+
+pub use crate::cognito::{Cognito, CognitoIdToken};
 
 use crate::error::Error;
 use crate::request::Request;

@@ -100,9 +100,18 @@ impl fmt::Debug for Oidc {
 
 impl Authorizer for Oidc {
     async fn authorize(&self, request: &mut Request, _: &AuthContext<'_>) -> Result<(), Error> {
-        let token = self.provider.token().await.map_err(|e| {
-            Error::new(ErrorKind::Credentials, "the OpenID Connect token provider failed").with_source(e)
-        })?;
+        let token = self
+            .provider
+            .token()
+            .await
+            .map_err(|e| match e.downcast::<Error>() {
+                // "Nobody is signed in" from a Cognito-backed provider stays that.
+                Ok(e) if e.kind() == ErrorKind::NotSignedIn => *e,
+                Ok(e) => Error::new(ErrorKind::Credentials, "the OpenID Connect token provider failed")
+                    .with_source(e),
+                Err(e) => Error::new(ErrorKind::Credentials, "the OpenID Connect token provider failed")
+                    .with_source(e),
+            })?;
         request
             .headers
             .insert(AUTHORIZATION, secret_header(token.expose())?);
