@@ -20,6 +20,9 @@ pub struct ConfigError {
     pub message: String,
     /// A suggestion ("did you mean `AWS_IAM`?"), if one is obvious.
     pub help: Option<String>,
+    /// For a problem with a per-endpoint setting rather than the file: the endpoint name the
+    /// setting was given for (the macro points its error at that setting).
+    pub setting: Option<String>,
 }
 
 impl ConfigError {
@@ -35,6 +38,7 @@ impl ConfigError {
             pos,
             message: message.into(),
             help: None,
+            setting: None,
         }
     }
 }

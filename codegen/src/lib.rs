@@ -22,7 +22,11 @@
 //! problem of the file as a build-script error naming the file, the JSON path and line:column.
 
 mod error;
+mod flat;
+mod format;
+mod gen2;
 mod generate;
+mod js;
 pub mod json;
 pub mod model;
 mod names;
@@ -35,14 +39,44 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 
 pub use error::{ConfigError, ConfigErrors};
+pub use format::{Format, UnknownFormat};
 pub use generate::EndpointItem;
-use model::{Config, Endpoint, EndpointKind};
+use model::{AuthorizationType, Config, Endpoint, EndpointKind};
 pub use names::type_name;
 
 /// Reads configs and generates code. Settings follow the `with_x(&mut self, v) -> &mut Self` form.
+///
+/// Every format ([`Format`]) is read into the same model: the plugin form of
+/// `amplifyconfiguration.json`, the flat form (`aws_cloud_logic_custom`), Gen 2
+/// `amplify_outputs.json` (`custom.API`) and `aws-exports.js`/`.ts`. The format is detected from
+/// the content (and the `.js`/`.ts` extension) unless [`Generator::with_format`] forces one.
+///
+/// ```
+/// use amplify_rest_codegen::{Generator, model::AuthorizationType};
+///
+/// let text = r#"{
+///     "aws_project_region": "us-east-2",
+///     "aws_cloud_logic_custom": [
+///         { "name": "leads-api", "endpoint": "https://x.example.org/dev", "region": "us-east-2" }
+///     ]
+/// }"#;
+/// let config = Generator::new().parse("amplifyconfiguration.json", text)?;
+/// assert_eq!(config.endpoints[0].authorization, AuthorizationType::AwsIam); // the flat form's default
+///
+/// let config = Generator::new()
+///     .with_authorization("leads-api", AuthorizationType::ApiKey)
+///     .with_api_key("leads-api", "my-key")
+///     .parse("amplifyconfiguration.json", text)?;
+/// assert_eq!(config.endpoints[0].type_name, "LeadsApi");
+/// assert_eq!(config.endpoints[0].api_key.as_deref(), Some("my-key"));
+/// # Ok::<(), amplify_rest_codegen::ConfigErrors>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Generator {
     runtime_user_pool: bool,
+    format: Option<Format>,
+    authorizations: Vec<(String, AuthorizationType)>,
+    api_keys: Vec<(String, String)>,
 }
 
 impl Generator {
@@ -58,44 +92,131 @@ impl Generator {
         self
     }
 
+    /// Reads the file as `format` instead of detecting its format from the content.
+    pub fn with_format(&mut self, format: Format) -> &mut Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Authorizes the REST API `endpoint` with `mode`, whatever the file says. The flat form and
+    /// Gen 2 files name no authorization type (Amplify's default there is `AWS_IAM`), so this is
+    /// how their APIs get another mode. `endpoint` is the name in the file, or any name that
+    /// becomes the same Rust type (`leads_api` and `LeadsApi` name `leads-api`). A name the file
+    /// lacks is an error. Setting the same endpoint again replaces the earlier setting.
+    pub fn with_authorization(&mut self, endpoint: impl Into<String>, mode: AuthorizationType) -> &mut Self {
+        let endpoint = endpoint.into();
+        self.authorizations.retain(|(k, _)| *k != endpoint);
+        self.authorizations.push((endpoint, mode));
+        self
+    }
+
+    /// The API key an `API_KEY` endpoint sends as `x-api-key`, where the file has none (the flat
+    /// form and Gen 2 never do). Named as in [`Generator::with_authorization`]; a key for an
+    /// endpoint that is not `API_KEY` is an error.
+    pub fn with_api_key(&mut self, endpoint: impl Into<String>, key: impl Into<String>) -> &mut Self {
+        let endpoint = endpoint.into();
+        self.api_keys.retain(|(k, _)| *k != endpoint);
+        self.api_keys.push((endpoint, key.into()));
+        self
+    }
+
     /// Parses and validates `text`, the contents of the file the user calls `file_name`.
+    ///
+    /// Never panics: every problem, in any format, is a [`ConfigError`] naming the file, the
+    /// place (JSON path and line:column) and what was expected.
     pub fn parse(&self, file_name: &str, text: &str) -> Result<Config, ConfigErrors> {
-        let root = json::parse(text).map_err(|e| {
-            let message = if e.message.starts_with("the file is empty") {
-                e.message
-            } else {
-                format!("not valid JSON: {}", e.message)
-            };
-            ConfigError::new(file_name, None, Some(e.pos), message)
-        })?;
+        let javascript = match self.format {
+            Some(f) => f == Format::AwsExports,
+            None => format::is_javascript(file_name, text),
+        };
+        let root = if javascript {
+            js::parse(text).map_err(|e| {
+                ConfigError::new(
+                    file_name,
+                    None,
+                    Some(e.pos),
+                    format!("cannot read it as aws-exports JavaScript: {}", e.message),
+                )
+            })?
+        } else {
+            json::parse(text).map_err(|e| {
+                let message = if e.message.starts_with("the file is empty") {
+                    e.message
+                } else {
+                    format!("not valid JSON: {}", e.message)
+                };
+                ConfigError::new(file_name, None, Some(e.pos), message)
+            })?
+        };
         let mut r = read::Reader::new(file_name);
         if root.as_object().is_none() {
             let kind = root.kind_name();
             r.error(
                 "",
                 root.pos,
-                format!("expected a JSON object at the top of the file, found {kind}"),
+                format!("expected an object at the top of the file, found {kind}"),
             );
             return Err(ConfigErrors(r.errors));
         }
-        if root.get("api").is_none() {
-            r.errors.push(ConfigError::new(
-                file_name,
-                Some("api".to_owned()),
-                Some(root.pos),
-                "no `api` section; expected the plugin form of amplifyconfiguration.json \
-                 (`api.plugins.awsAPIPlugin.<name>`)",
-            ));
-            return Err(ConfigErrors(r.errors));
-        }
-        let (raw, auth) = plugin::read(&mut r, &root);
+        let format = match (self.format, javascript) {
+            (Some(f), _) => f,
+            (None, true) => Format::AwsExports,
+            (None, false) => match format::detect(&root) {
+                Some(f) => f,
+                None => {
+                    r.error(
+                        "",
+                        root.pos,
+                        "cannot tell which Amplify config this is: expected `api.plugins.awsAPIPlugin` \
+                         (amplifyconfiguration.json), `aws_cloud_logic_custom` (the flat form) or \
+                         `custom.API` (Gen 2 amplify_outputs.json)",
+                    )
+                    .help = Some(
+                        "force a format with `format = \"...\"` in the macro, `Generator::with_format` \
+                         or the CLI's `--format`"
+                            .to_owned(),
+                    );
+                    return Err(ConfigErrors(r.errors));
+                }
+            },
+        };
+        let (mut raw, auth) = match format {
+            Format::Plugin => {
+                if root.get("api").is_none() {
+                    r.error(
+                        "api",
+                        root.pos,
+                        "no `api` section; expected the plugin form of amplifyconfiguration.json \
+                         (`api.plugins.awsAPIPlugin.<name>`)",
+                    );
+                    return Err(ConfigErrors(r.errors));
+                }
+                plugin::read(&mut r, &root)
+            }
+            Format::Flat | Format::AwsExports => flat::read(&mut r, &root),
+            Format::Gen2 => gen2::read(&mut r, &root),
+        };
+        validate::apply_overrides(
+            &mut r,
+            &mut raw,
+            &validate::Overrides {
+                authorizations: &self.authorizations,
+                api_keys: &self.api_keys,
+            },
+        );
         let rules = validate::Rules {
             runtime_user_pool: self.runtime_user_pool,
+            user_pool_place: match format {
+                Format::Plugin => "auth.plugins.awsCognitoAuthPlugin.CognitoUserPool.Default",
+                Format::Flat | Format::AwsExports => "aws_user_pools_id",
+                Format::Gen2 => "auth.user_pool_id",
+            },
         };
         let endpoints = validate::endpoints(&mut r, raw, &auth, rules);
         if r.errors.is_empty() {
             Ok(Config {
                 file: file_name.to_owned(),
+                format,
                 endpoints,
                 auth,
             })
@@ -156,12 +277,12 @@ impl Generator {
         let display = config_path.display().to_string();
         let env = |name: &str| {
             std::env::var_os(name).map(PathBuf::from).ok_or_else(|| {
-                ConfigError::new(
+                ConfigErrors::from(ConfigError::new(
                     &display,
                     None,
                     None,
                     format!("`{name}` is not set; call this from a build script"),
-                )
+                ))
             })
         };
         let manifest_dir = env("CARGO_MANIFEST_DIR")?;

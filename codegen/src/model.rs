@@ -1,6 +1,10 @@
 //! The validated model every config format is read into, and code is generated from.
 
 use std::fmt;
+use std::str::FromStr;
+
+use crate::error::did_you_mean;
+use crate::format::Format;
 
 /// A validated configuration: the endpoints and the Cognito settings of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -8,6 +12,8 @@ use std::fmt;
 pub struct Config {
     /// The file as the user named it (used in messages and doc comments).
     pub file: String,
+    /// The shape the file was read as.
+    pub format: Format,
     /// Every API in the file, REST and GraphQL, in file order.
     pub endpoints: Vec<Endpoint>,
     /// Cognito settings, where the file has them.
@@ -109,6 +115,46 @@ impl AuthorizationType {
     }
 }
 
+/// The message of an authorization type that is not one: lists the valid ones and suggests
+/// the closest (`API_IAM` -> `AWS_IAM`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAuthorization {
+    /// What is wrong and what was expected.
+    pub message: String,
+    /// "did you mean `AWS_IAM`?", where one is close.
+    pub help: Option<String>,
+}
+
+impl fmt::Display for UnknownAuthorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, "; {help}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownAuthorization {}
+
+impl FromStr for AuthorizationType {
+    type Err = UnknownAuthorization;
+
+    /// Parses the config spelling (`AWS_IAM`, ...), suggesting the closest on a miss.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::from_config_name(text).ok_or_else(|| {
+            let names = AuthorizationType::ALL.map(AuthorizationType::as_str);
+            UnknownAuthorization {
+                message: format!(
+                    "unknown authorization type \"{text}\"; expected one of {}",
+                    names.map(|n| format!("`{n}`")).join(", ")
+                ),
+                help: did_you_mean(text, names).map(|s| format!("did you mean `{s}`?")),
+            }
+        })
+    }
+}
+
 impl fmt::Display for AuthorizationType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())
@@ -125,6 +171,9 @@ pub struct AuthSettings {
     pub identity_pool: Option<IdentityPool>,
     /// `Auth.Default.authenticationFlowType`.
     pub flow: Option<AuthFlow>,
+    /// Gen 2 `auth.unauthenticated_identities_enabled`: whether the identity pool hands out guest
+    /// credentials. Read and checked; the runtime asks the identity pool either way.
+    pub unauthenticated_identities: Option<bool>,
 }
 
 /// A Cognito user pool and its app client.

@@ -3,7 +3,7 @@
 
 use crate::error::did_you_mean;
 use crate::json::Value;
-use crate::model::{AuthFlow, AuthSettings, AuthorizationType, EndpointKind, IdentityPool, UserPool};
+use crate::model::{AuthFlow, AuthSettings, EndpointKind, IdentityPool, UserPool};
 use crate::read::{Reader, join_path};
 use crate::validate::RawEndpoint;
 
@@ -52,27 +52,7 @@ fn read_endpoint(r: &mut Reader<'_>, name: &str, path: &str, value: &Value) -> O
     };
     let url = r.req_str(value, path, "endpoint", "the API's base URL");
     let region = r.opt_str(value, path, "region");
-    let authorization = match r.opt_str(value, path, "authorizationType") {
-        // Amplify treats a REST API without an authorization type as AWS_IAM.
-        None => Some((AuthorizationType::AwsIam, value.pos)),
-        Some((text, pos)) => match AuthorizationType::from_config_name(text) {
-            Some(mode) => Some((mode, pos)),
-            None => {
-                let names = AuthorizationType::ALL.map(AuthorizationType::as_str);
-                let help = did_you_mean(text, names).map(|s| format!("did you mean `{s}`?"));
-                r.error(
-                    &join_path(path, "authorizationType"),
-                    pos,
-                    format!(
-                        "unknown authorization type \"{text}\"; expected one of {}",
-                        names.map(|n| format!("`{n}`")).join(", ")
-                    ),
-                )
-                .help = help;
-                None
-            }
-        },
-    };
+    let authorization = r.authorization(value, path);
     let api_key = r.opt_str(value, path, "apiKey");
     Some(RawEndpoint {
         name: name.to_owned(),

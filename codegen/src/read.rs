@@ -3,6 +3,8 @@
 
 use crate::error::ConfigError;
 use crate::json::{Kind, Pos, Value};
+use crate::model::{AuthorizationType, IdentityPool, UserPool};
+use crate::validate::{AuthSource, Authorization};
 
 /// Collects the problems of one file while it is read.
 #[derive(Debug)]
@@ -38,6 +40,15 @@ impl<'a> Reader<'a> {
             Some(pos),
             message,
         ));
+        self.errors.last_mut().expect("just pushed")
+    }
+
+    /// Records a problem with a per-endpoint setting (not a place in the file): `key` is the
+    /// endpoint name the setting was given for, so the macro can point at it.
+    pub(crate) fn setting_error(&mut self, key: &str, message: impl Into<String>) -> &mut ConfigError {
+        let mut e = ConfigError::new(self.file, None, None, message);
+        e.setting = Some(key.to_owned());
+        self.errors.push(e);
         self.errors.last_mut().expect("just pushed")
     }
 
@@ -93,4 +104,96 @@ impl<'a> Reader<'a> {
         }
         self.opt_str(obj, path, key)
     }
+
+    /// The member `authorizationType` of an API entry; a missing one is `AWS_IAM`, as in Amplify.
+    /// An unknown name is an error listing the valid ones and suggesting the closest.
+    pub(crate) fn authorization(&mut self, entry: &Value, path: &str) -> Option<Authorization> {
+        match self.opt_str(entry, path, "authorizationType") {
+            // Amplify treats a REST API without an authorization type as AWS_IAM.
+            None if entry.get("authorizationType").is_none() => Some(Authorization {
+                mode: AuthorizationType::AwsIam,
+                pos: entry.pos,
+                source: AuthSource::Default,
+            }),
+            None => None,
+            Some((text, pos)) => match text.parse::<AuthorizationType>() {
+                Ok(mode) => Some(Authorization {
+                    mode,
+                    pos,
+                    source: AuthSource::File,
+                }),
+                Err(e) => {
+                    self.error(&join_path(path, "authorizationType"), pos, e.message)
+                        .help = e.help;
+                    None
+                }
+            },
+        }
+    }
+
+    /// The member `key` as a boolean; records an error if it is something else. Missing is `None`.
+    pub(crate) fn opt_bool(&mut self, obj: &Value, path: &str, key: &str) -> Option<bool> {
+        let value = obj.get(key)?;
+        match value.kind {
+            Kind::Bool(b) => Some(b),
+            _ => {
+                let kind = value.kind_name();
+                self.error(
+                    &join_path(path, key),
+                    value.pos,
+                    format!("expected `true` or `false`, found {kind}"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A user pool from its id (`<region>_<id>`), app client and optional region; records an error
+/// at `path` if the id is malformed.
+pub(crate) fn user_pool(
+    r: &mut Reader<'_>,
+    path: &str,
+    (pool_id, pos): (&str, Pos),
+    client: &str,
+    region: Option<&str>,
+) -> Option<UserPool> {
+    let Some((pool_region, _)) = pool_id.split_once('_') else {
+        r.error(
+            path,
+            pos,
+            format!(
+                "\"{pool_id}\" is not a user pool id; expected `<region>_<id>`, like `us-east-1_AbCdEf123`"
+            ),
+        );
+        return None;
+    };
+    Some(UserPool {
+        pool_id: pool_id.to_owned(),
+        app_client_id: client.to_owned(),
+        app_client_secret: None,
+        region: region.unwrap_or(pool_region).to_owned(),
+    })
+}
+
+/// An identity pool from its id (`<region>:<uuid>`) and optional region; records an error at
+/// `path` if the id is malformed.
+pub(crate) fn identity_pool(
+    r: &mut Reader<'_>,
+    path: &str,
+    (pool_id, pos): (&str, Pos),
+    region: Option<&str>,
+) -> Option<IdentityPool> {
+    let Some((pool_region, _)) = pool_id.split_once(':') else {
+        r.error(
+            path,
+            pos,
+            format!("\"{pool_id}\" is not an identity pool id; expected `<region>:<uuid>`"),
+        );
+        return None;
+    };
+    Some(IdentityPool {
+        pool_id: pool_id.to_owned(),
+        region: region.unwrap_or(pool_region).to_owned(),
+    })
 }

@@ -14,15 +14,126 @@ pub(crate) struct RawEndpoint {
     pub(crate) kind: EndpointKind,
     pub(crate) url: Option<(String, Pos)>,
     pub(crate) region: Option<(String, Pos)>,
-    pub(crate) authorization: (AuthorizationType, Pos),
+    pub(crate) authorization: Authorization,
     pub(crate) api_key: Option<(String, Pos)>,
 }
 
+/// How an endpoint's requests are authorized, and where that was decided.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Authorization {
+    pub(crate) mode: AuthorizationType,
+    /// The `authorizationType` value, else the endpoint's entry.
+    pub(crate) pos: Pos,
+    pub(crate) source: AuthSource,
+}
+
+/// Where an endpoint's authorization type came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuthSource {
+    /// The file's `authorizationType`.
+    File,
+    /// Nothing said: `AWS_IAM`, as in Amplify.
+    Default,
+    /// A generator setting (`with_authorization`, the macro's `auth(...)`).
+    Setting,
+}
+
 /// Settings that change what validation accepts.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Rules {
     /// Accept `AMAZON_COGNITO_USER_POOLS` endpoints in a file without a user pool.
     pub(crate) runtime_user_pool: bool,
+    /// Where the format keeps the user pool, for "the file has no user pool".
+    pub(crate) user_pool_place: &'static str,
+}
+
+/// Per-endpoint settings, by endpoint name (or any name that becomes the same Rust type).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Overrides<'s> {
+    pub(crate) authorizations: &'s [(String, AuthorizationType)],
+    pub(crate) api_keys: &'s [(String, String)],
+}
+
+/// Whether a setting's `key` names the endpoint `name`: the same name, or one that becomes the
+/// same Rust type (`leads_api`, `LeadsApi` and `leads-api` all name `leads-api`).
+pub(crate) fn names_match(key: &str, name: &str) -> bool {
+    key == name || type_name(key).is_some_and(|k| type_name(name).is_some_and(|n| n == k))
+}
+
+/// Applies the per-endpoint settings; a setting that names no REST endpoint of the file, or an
+/// API key for an endpoint that is not `API_KEY`, is an error naming the setting.
+pub(crate) fn apply_overrides(r: &mut Reader<'_>, raw: &mut [RawEndpoint], overrides: &Overrides<'_>) {
+    let names: Vec<String> = raw
+        .iter()
+        .filter(|e| e.kind == EndpointKind::Rest)
+        .map(|e| e.name.clone())
+        .collect();
+    let unknown = |r: &mut Reader<'_>, key: &str, what: &str| {
+        let listing = if names.is_empty() {
+            "the file has no REST APIs".to_owned()
+        } else {
+            format!(
+                "REST APIs in the file: {}",
+                names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let hint = crate::error::did_you_mean(key, names.iter().map(String::as_str))
+            .map(|s| format!("did you mean \"{s}\"? "))
+            .unwrap_or_default();
+        r.setting_error(
+            key,
+            format!("the {what} setting for \"{key}\" names no REST API of the file"),
+        )
+        .help = Some(format!("{hint}{listing}"));
+    };
+    for (key, mode) in overrides.authorizations {
+        let mut found = false;
+        for e in raw
+            .iter_mut()
+            .filter(|e| e.kind == EndpointKind::Rest && names_match(key, &e.name))
+        {
+            found = true;
+            e.authorization = Authorization {
+                mode: *mode,
+                pos: e.name_pos,
+                source: AuthSource::Setting,
+            };
+        }
+        if !found {
+            unknown(r, key, "authorization");
+        }
+    }
+    for (key, api_key) in overrides.api_keys {
+        let mut found = false;
+        for e in raw
+            .iter_mut()
+            .filter(|e| e.kind == EndpointKind::Rest && names_match(key, &e.name))
+        {
+            found = true;
+            if e.authorization.mode == AuthorizationType::ApiKey {
+                e.api_key = Some((api_key.clone(), e.name_pos));
+            } else {
+                let mode = e.authorization.mode;
+                r.setting_error(
+                    key,
+                    format!(
+                        "an API key is set for \"{}\", but its authorization type is `{mode}`, not `API_KEY`",
+                        e.name
+                    ),
+                )
+                .help = Some(format!(
+                    "set its authorization to `API_KEY` too, or drop the key setting for \"{key}\""
+                ));
+            }
+        }
+        if !found {
+            unknown(r, key, "API key");
+        }
+    }
 }
 
 pub(crate) fn endpoints(
@@ -56,14 +167,23 @@ pub(crate) fn endpoints(
                 kind: e.kind,
                 url: e.url.map(|u| u.0).unwrap_or_default(),
                 region: e.region.map(|r| r.0),
-                authorization: e.authorization.0,
+                authorization: e.authorization.mode,
                 api_key: None,
                 path: e.path,
             });
             continue;
         }
         let mut ok = true;
-        let (mode, mode_pos) = e.authorization;
+        let Authorization {
+            mode,
+            pos: mode_pos,
+            source,
+        } = e.authorization;
+        let mode_path = if source == AuthSource::File {
+            join_path(&e.path, "authorizationType")
+        } else {
+            e.path.clone()
+        };
         if let Some((url, pos)) = &e.url
             && let Err(why) = check_url(url)
         {
@@ -91,11 +211,18 @@ pub(crate) fn endpoints(
         }
         match (&e.api_key, mode) {
             (None, AuthorizationType::ApiKey) => {
-                r.error(
+                let err = r.error(
                     &e.path,
                     e.name_pos,
                     "missing `apiKey`: an `API_KEY` endpoint needs the key to send as `x-api-key`",
                 );
+                if source == AuthSource::Setting {
+                    err.help = Some(format!(
+                        "give the key with `Generator::with_api_key(\"{}\", ...)`, the macro's \
+                         `api_key(...)` or the CLI's `--api-key {}=KEY`",
+                        e.name, e.name
+                    ));
+                }
                 ok = false;
             }
             (Some((key, pos)), AuthorizationType::ApiKey) if key.is_empty() => {
@@ -113,10 +240,12 @@ pub(crate) fn endpoints(
             && !rules.runtime_user_pool
         {
             r.error(
-                &join_path(&e.path, "authorizationType"),
+                &mode_path,
                 mode_pos,
-                "an `AMAZON_COGNITO_USER_POOLS` endpoint, but the file has no user pool \
-                 (`auth.plugins.awsCognitoAuthPlugin.CognitoUserPool.Default`)",
+                format!(
+                    "an `AMAZON_COGNITO_USER_POOLS` endpoint, but the file has no user pool (`{}`)",
+                    rules.user_pool_place
+                ),
             )
             .help = Some(
                 "add the user pool to the file, or allow a user pool supplied at run time \
@@ -125,7 +254,14 @@ pub(crate) fn endpoints(
             );
             ok = false;
         }
-        if let Some(first) = out.iter().find(|o| o.type_name == type_name) {
+        if out.iter().any(|o| o.name == e.name) {
+            r.error(
+                &e.path,
+                e.name_pos,
+                format!("the API \"{}\" is listed twice; remove one", e.name),
+            );
+            ok = false;
+        } else if let Some(first) = out.iter().find(|o| o.type_name == type_name) {
             r.error(
                 &e.path,
                 e.name_pos,

@@ -17,8 +17,21 @@ pub mod golden {
     pub mod hand_edited {
         include!("../golden/hand_edited.rs");
     }
+    /// `fixtures/configs/flat-exports.json` (the flat form).
+    pub mod flat_exports {
+        include!("../golden/flat_exports.rs");
+    }
+    /// `fixtures/configs/gen2-outputs.json` (Gen 2 `amplify_outputs.json`).
+    pub mod gen2_outputs {
+        include!("../golden/gen2_outputs.rs");
+    }
+    /// `fixtures/configs/aws-exports.js`.
+    pub mod aws_exports {
+        include!("../golden/aws_exports.rs");
+    }
 }
 
+pub mod moto;
 pub mod proxy;
 
 /// The local servers `scripts/test.sh` starts, found through environment variables.

@@ -1,4 +1,4 @@
-//! Golden files: the generated code for every fixture config the plugin form covers.
+//! Golden files: the generated code for every fixture config, in every format.
 //!
 //! A change to the generator shows up as a diff of `golden/*.rs`. To accept a change, run
 //! `AMPLIFY_REST_BLESS=1 cargo test -p amplify-rest-tests --test golden` and review the diff.
@@ -47,4 +47,32 @@ fn cli_iam() {
 #[test]
 fn hand_edited_with_comments_and_trailing_commas() {
     check("hand-edited.jsonc", "hand_edited.rs");
+}
+
+#[test]
+fn flat_form() {
+    check("flat-exports.json", "flat_exports.rs");
+}
+
+#[test]
+fn gen2_outputs() {
+    check("gen2-outputs.json", "gen2_outputs.rs");
+}
+
+#[test]
+fn aws_exports_js() {
+    check("aws-exports.js", "aws_exports.rs");
+}
+
+#[test]
+fn every_fixture_config_has_a_golden_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("tests/golden.rs")).expect("this file");
+    for entry in std::fs::read_dir(root.join("fixtures/configs")).expect("fixtures") {
+        let name = entry.expect("entry").file_name().into_string().expect("utf-8");
+        assert!(
+            source.contains(&format!("check(\"{name}\"")),
+            "fixtures/configs/{name} has no golden test"
+        );
+    }
 }
