@@ -27,7 +27,7 @@ type Transform = dyn Fn(&mut RawRequest) + Send + Sync;
 #[derive(Clone)]
 pub struct Proxy {
     url: String,
-    counts: Arc<Mutex<HashMap<String, usize>>>,
+    counts: Arc<Mutex<HashMap<String, Vec<Vec<u8>>>>>,
 }
 
 impl std::fmt::Debug for Proxy {
@@ -43,9 +43,14 @@ impl Proxy {
     }
 
     /// Forwards to `upstream` after `transform` has changed each request. The `host` header is
-/// forwarded as the client sent it, so signatures over it stay valid.
-    pub async fn start_with(upstream: &str, transform: impl Fn(&mut RawRequest) + Send + Sync + 'static) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+    /// forwarded as the client sent it, so signatures over it stay valid.
+    pub async fn start_with(
+        upstream: &str,
+        transform: impl Fn(&mut RawRequest) + Send + Sync + 'static,
+    ) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let counts = Arc::new(Mutex::new(HashMap::new()));
         let upstream = upstream.trim_end_matches('/').to_owned();
@@ -57,8 +62,12 @@ impl Proxy {
         let task_counts = Arc::clone(&counts);
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (client, upstream, counts, transform) =
-                    (client.clone(), upstream.clone(), Arc::clone(&task_counts), Arc::clone(&transform));
+                let (client, upstream, counts, transform) = (
+                    client.clone(),
+                    upstream.clone(),
+                    Arc::clone(&task_counts),
+                    Arc::clone(&transform),
+                );
                 tokio::spawn(async move {
                     let _ = serve(stream, &client, &upstream, &counts, &*transform).await;
                 });
@@ -74,12 +83,17 @@ impl Proxy {
 
     /// How many requests named `operation` (the part of `x-amz-target` after the dot) passed.
     pub fn count(&self, operation: &str) -> usize {
+        self.bodies(operation).len()
+    }
+
+    /// The bodies of the requests named `operation`, oldest first.
+    pub fn bodies(&self, operation: &str) -> Vec<Vec<u8>> {
         self.counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(operation)
-            .copied()
-            .unwrap_or(0)
+            .cloned()
+            .unwrap_or_default()
     }
 }
 
@@ -87,7 +101,7 @@ async fn serve(
     mut stream: TcpStream,
     client: &reqwest::Client,
     upstream: &str,
-    counts: &Mutex<HashMap<String, usize>>,
+    counts: &Mutex<HashMap<String, Vec<Vec<u8>>>>,
     transform: &Transform,
 ) -> std::io::Result<()> {
     let mut buffer = Vec::new();
@@ -95,9 +109,18 @@ async fn serve(
         let Some(mut request) = read_request(&mut stream, &mut buffer).await? else {
             return Ok(());
         };
-        if let Some((_, target)) = request.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target")) {
+        if let Some((_, target)) = request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
+        {
             let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
-            *counts.lock().unwrap_or_else(PoisonError::into_inner).entry(operation).or_default() += 1;
+            counts
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(operation)
+                .or_default()
+                .push(request.body.clone());
         }
         transform(&mut request);
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
@@ -110,14 +133,20 @@ async fn serve(
         let answer = match builder.body(request.body).send().await {
             Ok(r) => r,
             Err(_) => {
-                stream.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n").await?;
+                stream
+                    .write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n")
+                    .await?;
                 continue;
             }
         };
         let status = answer.status();
         let headers = answer.headers().clone();
         let body = answer.bytes().await.unwrap_or_default();
-        let mut head = format!("HTTP/1.1 {} {}\r\n", status.as_u16(), status.canonical_reason().unwrap_or(""));
+        let mut head = format!(
+            "HTTP/1.1 {} {}\r\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        );
         for (k, v) in &headers {
             if !matches!(k.as_str(), "content-length" | "transfer-encoding" | "connection") {
                 head.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap_or("")));

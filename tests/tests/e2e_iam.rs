@@ -36,7 +36,9 @@ async fn echo(request: amplify_rest::RequestBuilder<amplify_rest::auth::Iam>) ->
         Err(e) => panic!(
             "{e} ({:?})\n{}",
             std::error::Error::source(&e),
-            e.body().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
+            e.body()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default()
         ),
     }
 }
@@ -49,13 +51,26 @@ async fn signed_with_the_session_token_for_execute_api_in_the_endpoint_region() 
     assert_eq!(auth["access_key_id"], AKID);
     assert_eq!(auth["region"], "us-west-2");
     assert_eq!(auth["session_token"], "session-token-123");
-    let signed: Vec<&str> = auth["signed_headers"].as_array().expect("list").iter().filter_map(Value::as_str).collect();
+    let signed: Vec<&str> = auth["signed_headers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     assert!(signed.contains(&"x-amz-security-token"), "{signed:?}");
-    assert!(signed.contains(&"host") && signed.contains(&"x-amz-date"), "{signed:?}");
-    assert_eq!(echo["headers"]["x-amz-content-sha256"], Value::Null, "no content-sha256 header");
+    assert!(
+        signed.contains(&"host") && signed.contains(&"x-amz-date"),
+        "{signed:?}"
+    );
+    assert_eq!(
+        echo["headers"]["x-amz-content-sha256"],
+        Value::Null,
+        "no content-sha256 header"
+    );
     let authorization = echo["headers"]["authorization"].as_str().expect("authorization");
     assert!(
-        authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLESTATIC/") && authorization.contains("/us-west-2/execute-api/aws4_request"),
+        authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLESTATIC/")
+            && authorization.contains("/us-west-2/execute-api/aws4_request"),
         "{authorization}"
     );
 }
@@ -77,7 +92,12 @@ async fn query_corner_cases_are_signed_correctly() {
         vec![("tag", "b"), ("tag", "a"), ("tag", "c")],
         vec![("v", "é"), ("v", "z")],
         vec![("a:", "1"), ("a0", "2")],
-        vec![("empty", ""), ("reserved", "!*'()~._-"), ("slash", "a/b"), ("pct", "100%")],
+        vec![
+            ("empty", ""),
+            ("reserved", "!*'()~._-"),
+            ("slash", "a/b"),
+            ("pct", "100%"),
+        ],
     ];
     for pairs in cases {
         let mut request = client.get("/search");
@@ -89,9 +109,17 @@ async fn query_corner_cases_are_signed_correctly() {
             .as_array()
             .expect("query")
             .iter()
-            .map(|p| (p[0].as_str().unwrap_or_default().to_owned(), p[1].as_str().unwrap_or_default().to_owned()))
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap_or_default().to_owned(),
+                    p[1].as_str().unwrap_or_default().to_owned(),
+                )
+            })
             .collect();
-        let want: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let want: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         assert_eq!(got, want);
     }
 }
@@ -135,7 +163,10 @@ async fn what_an_interceptor_adds_is_signed() {
         .expect("client");
     let echo = echo(client.get("/pets").header("x-trace", "abc")).await;
     let signed = echo["auth"]["signed_headers"].to_string();
-    assert!(signed.contains("x-tenant") && signed.contains("x-trace"), "{signed}");
+    assert!(
+        signed.contains("x-tenant") && signed.contains("x-trace"),
+        "{signed}"
+    );
 }
 
 #[tokio::test]
@@ -162,15 +193,27 @@ async fn wrong_secret_is_a_typed_403_with_the_canonical_request() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
     assert_eq!(err.aws_error_name(), Some("InvalidSignatureException"));
     let body: Value = serde_json::from_slice(err.body().expect("body")).expect("JSON");
-    assert!(body["canonical_request"].as_str().is_some_and(|c| c.starts_with("GET\n/iam/us-west-2/dev/pets\n")), "{body}");
+    assert!(
+        body["canonical_request"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("GET\n/iam/us-west-2/dev/pets\n")),
+        "{body}"
+    );
     assert!(!err.to_string().contains("not-the-secret"));
 }
 
 /// Changes one byte of the signed request between the client and the gateway.
-async fn tampered(transform: impl Fn(&mut amplify_rest_tests::proxy::RawRequest) + Send + Sync + 'static) -> amplify_rest::Error {
+async fn tampered(
+    transform: impl Fn(&mut amplify_rest_tests::proxy::RawRequest) + Send + Sync + 'static,
+) -> amplify_rest::Error {
     let proxy = Proxy::start_with(&servers::gateway(), transform).await;
     let client = pets_at(proxy.url(), Some("t"));
-    let untouched = client.post("/pets/7").header("x-custom", "1").body("abc").send().await;
+    let untouched = client
+        .post("/pets/7")
+        .header("x-custom", "1")
+        .body("abc")
+        .send()
+        .await;
     untouched.expect_err("tampered requests must be refused")
 }
 
@@ -178,7 +221,10 @@ async fn tampered(transform: impl Fn(&mut amplify_rest_tests::proxy::RawRequest)
 async fn tampering_with_body_path_or_a_signed_header_is_refused() {
     let mut cases: Vec<(&str, amplify_rest::Error)> = Vec::new();
     cases.push(("body", tampered(|r| r.body[0] ^= 1).await));
-    cases.push(("path", tampered(|r| r.target = r.target.replace("/pets/7", "/pets/8")).await));
+    cases.push((
+        "path",
+        tampered(|r| r.target = r.target.replace("/pets/7", "/pets/8")).await,
+    ));
     cases.push((
         "header",
         tampered(|r| {
@@ -198,6 +244,12 @@ async fn tampering_with_body_path_or_a_signed_header_is_refused() {
     }
     // The proxy itself changes nothing when told nothing: the same request passes through it.
     let proxy = Proxy::start(&servers::gateway()).await;
-    let echo = echo(pets_at(proxy.url(), Some("t")).post("/pets/7").header("x-custom", "1").body("abc")).await;
+    let echo = echo(
+        pets_at(proxy.url(), Some("t"))
+            .post("/pets/7")
+            .header("x-custom", "1")
+            .body("abc"),
+    )
+    .await;
     assert_eq!(echo["body"], "abc");
 }

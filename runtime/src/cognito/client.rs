@@ -46,6 +46,9 @@ pub(crate) struct Inner {
     /// refresh in flight however many requests wait on it.
     pub(crate) change_lock: tokio::sync::Mutex<()>,
     pub(crate) events: watch::Sender<SessionEvent>,
+    /// AWS credentials for `AWS_IAM` endpoints, when an identity pool is configured: guest
+    /// until sign-in, then the signed-in user's (its login source is this session, held weakly).
+    pub(crate) identity: Option<super::identity::IdentityPool>,
 }
 
 #[derive(Default)]
@@ -139,15 +142,27 @@ impl Cognito {
             user_sub: None,
         });
         Cognito {
-            inner: Arc::new(Inner {
-                settings,
-                http,
-                clock,
-                store,
-                refresh_margin,
-                state: Mutex::new(State::default()),
-                change_lock: tokio::sync::Mutex::new(()),
-                events,
+            inner: Arc::new_cyclic(|session| {
+                let identity = settings.as_ref().ok().and_then(|s| s.identity_pool.as_ref()).map(|pool| {
+                    super::identity::IdentityPool::from_parts(
+                        pool.pool_id.clone(),
+                        pool.url.clone(),
+                        http.clone(),
+                        Arc::clone(&clock),
+                        Arc::new(super::credentials::SessionLogins(session.clone())),
+                    )
+                });
+                Inner {
+                    settings,
+                    http,
+                    clock,
+                    store,
+                    refresh_margin,
+                    state: Mutex::new(State::default()),
+                    change_lock: tokio::sync::Mutex::new(()),
+                    events,
+                    identity,
+                }
             }),
         }
     }

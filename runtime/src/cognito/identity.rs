@@ -99,7 +99,7 @@ pub struct IdentityPool {
 }
 
 struct Inner {
-    pool: IdentityPoolConfig,
+    pool_id: String,
     url: reqwest::Url,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -162,11 +162,6 @@ impl IdentityPoolBuilder {
         self
     }
 
-    pub(crate) fn logins_arc(mut self, logins: Arc<dyn LoginSource>) -> Self {
-        self.logins = logins;
-        self
-    }
-
     /// The identity pool client; fails on a bad URL.
     pub fn build(self) -> Result<IdentityPool, Error> {
         let url = match &self.url {
@@ -180,22 +175,39 @@ impl IdentityPoolBuilder {
             Some(h) => h,
             None => crate::api::default_http_client(crate::api::DEFAULT_CONNECT_TIMEOUT)?,
         };
-        Ok(IdentityPool {
-            inner: Arc::new(Inner {
-                pool: self.pool,
-                url,
-                http,
-                clock: self.clock,
-                logins: self.logins,
-                identities: RwLock::new(HashMap::new()),
-                cached: RwLock::new(None),
-                refresh: tokio::sync::Mutex::new(()),
-            }),
-        })
+        Ok(IdentityPool::from_parts(
+            self.pool.pool_id.to_owned(),
+            url,
+            http,
+            self.clock,
+            self.logins,
+        ))
     }
 }
 
 impl IdentityPool {
+    /// An identity pool client from checked parts (the `Cognito` client builds its own this way).
+    pub(crate) fn from_parts(
+        pool_id: String,
+        url: reqwest::Url,
+        http: reqwest::Client,
+        clock: Arc<dyn Clock>,
+        logins: Arc<dyn LoginSource>,
+    ) -> Self {
+        IdentityPool {
+            inner: Arc::new(Inner {
+                pool_id,
+                url,
+                http,
+                clock,
+                logins,
+                identities: RwLock::new(HashMap::new()),
+                cached: RwLock::new(None),
+                refresh: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
     /// A builder for the pool `pool` (guest credentials unless [`IdentityPoolBuilder::logins`]).
     pub fn builder(pool: IdentityPoolConfig) -> IdentityPoolBuilder {
         IdentityPoolBuilder {
@@ -295,7 +307,7 @@ impl IdentityPool {
                     &inner.url,
                     IDENTITY,
                     "GetId",
-                    &json!({ "IdentityPoolId": inner.pool.pool_id, "Logins": Self::logins_json(login) }),
+                    &json!({ "IdentityPoolId": inner.pool_id, "Logins": Self::logins_json(login) }),
                 )
                 .await?;
                 let id = service::str_field(&answer, "IdentityId")
@@ -391,7 +403,7 @@ fn parse_credentials(answer: &Value) -> Result<Credentials, Error> {
 impl fmt::Debug for IdentityPool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IdentityPool")
-            .field("pool_id", &self.inner.pool.pool_id)
+            .field("pool_id", &self.inner.pool_id)
             .field("url", &self.inner.url.as_str())
             .field("logins", &self.inner.logins)
             .finish_non_exhaustive()

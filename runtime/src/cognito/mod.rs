@@ -24,6 +24,8 @@
 //! ```
 
 mod client;
+mod credentials;
+mod identity;
 mod jwt;
 mod service;
 mod session;
@@ -32,6 +34,7 @@ mod store;
 mod types;
 
 pub use client::{Cognito, CognitoBuilder, DEFAULT_REFRESH_MARGIN};
+pub use identity::{GuestOnly, IdentityPool, IdentityPoolBuilder, Login, LoginSource};
 pub use session::CognitoIdToken;
 pub use store::{FileTokenStore, MemoryTokenStore, StoredTokens, TokenStore};
 pub use types::{Challenge, ChallengeName, RefreshMethod, SessionChange, SessionEvent, SessionInfo, SignIn};
