@@ -12,6 +12,7 @@ use amplify_rest::auth::{Cognito, UserPools, token_fn};
 use amplify_rest::cognito::{ChallengeName, FileTokenStore, MemoryTokenStore, SessionChange, SignIn};
 use amplify_rest::config::AuthFlow;
 use amplify_rest::{Clock, ErrorKind, ManualClock, reqwest};
+use amplify_rest_tests::moto::{self, PASSWORD};
 use amplify_rest_tests::proxy::Proxy;
 use amplify_rest_tests::servers;
 use serde_json::{Value, json};
@@ -19,76 +20,19 @@ use serde_json::{Value, json};
 #[amplify_rest::amplify_rest(config = "fixtures/e2e/cognito.json")]
 mod api {}
 
-const PASSWORD: &str = "Correct-Horse-7";
-
 /// One moto user pool with an app client (with or without a secret) and a confirmed user.
-struct Pool {
-    id: String,
-    client_id: String,
-    client_secret: Option<String>,
-    user: String,
-}
+struct Pool(moto::UserPool);
 
-async fn moto(op: &str, body: Value) -> Value {
-    let answer = reqwest::Client::new()
-        .post(format!("{}/", servers::moto()))
-        .header("content-type", "application/x-amz-json-1.1")
-        .header("x-amz-target", format!("AWSCognitoIdentityProviderService.{op}"))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("moto {op}: {e}"));
-    let status = answer.status();
-    let text = answer.text().await.expect("moto body");
-    assert!(status.is_success(), "moto {op} answered {status}: {text}");
-    serde_json::from_str(&text).unwrap_or_else(|_| panic!("moto {op}: not JSON: {text}"))
-}
-
-async fn add_user(pool_id: &str, user: &str, permanent_password: Option<&str>) {
-    moto(
-        "AdminCreateUser",
-        json!({"UserPoolId": pool_id, "Username": user, "TemporaryPassword": "Temp-Pass-1", "MessageAction": "SUPPRESS"}),
-    )
-    .await;
-    if let Some(password) = permanent_password {
-        moto(
-            "AdminSetUserPassword",
-            json!({"UserPoolId": pool_id, "Username": user, "Password": password, "Permanent": true}),
-        )
-        .await;
+impl std::ops::Deref for Pool {
+    type Target = moto::UserPool;
+    fn deref(&self) -> &moto::UserPool {
+        &self.0
     }
 }
 
 impl Pool {
     async fn new(name: &str, secret: bool) -> Pool {
-        let pool = moto("CreateUserPool", json!({"PoolName": format!("e2e-{name}")})).await;
-        let id = pool["UserPool"]["Id"].as_str().expect("pool id").to_owned();
-        let client = moto(
-            "CreateUserPoolClient",
-            json!({
-                "UserPoolId": id,
-                "ClientName": format!("e2e-{name}-client"),
-                "GenerateSecret": secret,
-                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            }),
-        )
-        .await;
-        let client_id = client["UserPoolClient"]["ClientId"]
-            .as_str()
-            .expect("client id")
-            .to_owned();
-        let client_secret = client["UserPoolClient"]["ClientSecret"]
-            .as_str()
-            .map(str::to_owned);
-        assert_eq!(client_secret.is_some(), secret);
-        let user = format!("{name}-user");
-        add_user(&id, &user, Some(PASSWORD)).await;
-        Pool {
-            id,
-            client_id,
-            client_secret,
-            user,
-        }
+        Pool(moto::UserPool::create(name, secret).await)
     }
 
     /// A builder from the fixture config, pointed at this pool and at moto.
@@ -281,7 +225,7 @@ async fn wrong_password_and_unknown_user_are_typed_errors() {
 #[tokio::test]
 async fn new_password_required_comes_back_as_a_next_step() {
     let pool = Pool::new("newpass", false).await;
-    add_user(&pool.id, "fresh-user", None).await;
+    moto::add_user(&pool.id, "fresh-user", None).await;
     let auth = pool.cognito();
     let outcome = auth
         .sign_in("fresh-user", "Temp-Pass-1")
