@@ -1,24 +1,34 @@
 //! [`Api`]: one endpoint's client, and the one request pipeline every auth mode plugs into.
 //!
 //! Order for one attempt: auth headers -> client default headers -> per-request headers (each
-//! may replace what came before) -> interceptors -> signing (SigV4 for `AWS_IAM`) -> transport.
-//! Whatever an interceptor adds is therefore signed.
+//! may replace what came before) -> interceptors -> signing (SigV4 for `AWS_IAM`) -> transport
+//! -> after-response hooks. A retry runs all of it again, so every attempt is signed afresh.
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderName, HeaderValue, USER_AGENT};
 use http::{HeaderMap, Method};
+use tracing::Instrument;
+use tracing::field::Empty;
 
 use crate::auth::{AuthContext, Authorizer};
+use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
-use crate::interceptor::Interceptor;
-use crate::request::{Request, RequestBuilder, debug_headers};
+use crate::interceptor::{AttemptOutcome, Interceptor};
+use crate::request::{Request, RequestBuilder, RequestOptions, debug_headers};
 use crate::response::Response;
+use crate::retry::{self, RetryPolicy};
+use crate::skew::{self, SkewOffset};
 use crate::spec::{Endpoint, EndpointSpec};
 use crate::url::BaseUrl;
+
+/// The connect timeout of the HTTP client an endpoint builds for itself (10 s); see
+/// [`ApiBuilder::connect_timeout`].
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The largest response body read by default (16 MiB); see [`ApiBuilder::max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
@@ -41,6 +51,10 @@ struct Shared<A> {
     interceptors: Vec<Arc<dyn Interceptor>>,
     max_response_bytes: usize,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    skew: SkewOffset,
 }
 
 impl<A> Clone for Api<A> {
@@ -56,9 +70,10 @@ impl<A> Clone for Api<A> {
 /// opened a pooled connection ends, as it does between `#[tokio::test]`s. Hand several
 /// endpoints one client with [`ApiBuilder::http_client`] to share a pool.
 /// Redirects are never followed automatically, so no secret header can reach another origin.
-pub(crate) fn default_http_client() -> Result<reqwest::Client, Error> {
+pub(crate) fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(connect_timeout)
         .build()
         .map_err(|e| Error::new(ErrorKind::Config, "cannot build the HTTP client").with_source(e))
 }
@@ -69,7 +84,7 @@ impl<A: Authorizer> Api<A> {
     /// A base URL that does not parse (which the generator rules out) makes every request fail
     /// with a [`ErrorKind::Config`] error rather than panic here.
     pub fn new(spec: EndpointSpec, auth: A) -> Self {
-        let (http, base) = match default_http_client() {
+        let (http, base) = match default_http_client(DEFAULT_CONNECT_TIMEOUT) {
             Ok(http) => (http, BaseUrl::parse(spec.endpoint).map_err(|e| e.to_string())),
             Err(e) => (reqwest::Client::new(), Err(e.to_string())),
         };
@@ -83,6 +98,10 @@ impl<A: Authorizer> Api<A> {
                 interceptors: Vec::new(),
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                 timeout: None,
+                attempt_timeout: None,
+                retry: RetryPolicy::default(),
+                clock: Arc::new(SystemClock),
+                skew: SkewOffset::default(),
             }),
         }
     }
@@ -140,7 +159,18 @@ impl<A: Authorizer> Api<A> {
         self.request(Method::HEAD, path)
     }
 
-    /// Runs the pipeline for one request.
+    /// The retry policy of requests that do not set their own.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.inner.retry
+    }
+
+    /// How far this client signs ahead of (positive) or behind its clock, in milliseconds,
+    /// after a clock-skew correction; 0 until one happened.
+    pub fn clock_offset_millis(&self) -> i64 {
+        self.inner.skew.millis()
+    }
+
+    /// Runs the pipeline for one request: attempts, retries, the total time limit, tracing.
     pub(crate) async fn execute(
         &self,
         method: Method,
@@ -148,31 +178,7 @@ impl<A: Authorizer> Api<A> {
         query: &[(String, String)],
         headers: HeaderMap,
         body: Bytes,
-        timeout: Option<Duration>,
-    ) -> Result<Response, Error> {
-        let timeout = timeout.or(self.inner.timeout);
-        let attempt = self.attempt(method, path, query, headers, body);
-        match timeout {
-            Some(limit) => tokio::time::timeout(limit, attempt).await.unwrap_or_else(|_| {
-                Err(Error::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "the request to {} timed out after {limit:?}",
-                        self.inner.spec.name
-                    ),
-                ))
-            }),
-            None => attempt.await,
-        }
-    }
-
-    async fn attempt(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(String, String)],
-        headers: HeaderMap,
-        body: Bytes,
+        options: RequestOptions,
     ) -> Result<Response, Error> {
         let shared = &*self.inner;
         let base = shared
@@ -180,26 +186,158 @@ impl<A: Authorizer> Api<A> {
             .as_ref()
             .map_err(|e| Error::new(ErrorKind::Config, e.clone()))?;
         let url = base.join(path, query)?;
+        // Path only: a query may carry values the caller considers private.
         let span = tracing::debug_span!(
             "amplify_rest.request",
             endpoint = shared.spec.name,
             method = %method,
             path = url.path(),
-            status = tracing::field::Empty,
+            attempts = Empty,
+            status = Empty,
+            latency_ms = Empty,
         );
-        let _entered = span.enter();
+        let started = Instant::now();
+        let attempts = AtomicU32::new(0);
+        let run = self
+            .run(method, url, headers, body, options, &attempts)
+            .instrument(span.clone());
+        let result = match options.timeout.or(shared.timeout) {
+            // The total limit covers every attempt and the waits between them.
+            Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
+                Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!("the request to {} timed out after {limit:?}", shared.spec.name),
+                )
+                .with_attempts(attempts.load(Ordering::Relaxed)))
+            }),
+            None => run.await,
+        };
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        span.record("latency_ms", millis(started.elapsed()));
+        match &result {
+            Ok(r) => span.record("status", r.status().as_u16()),
+            Err(e) => span.record("status", e.status().map_or(0, |s| s.as_u16())),
+        };
+        result
+    }
+
+    /// Attempts until one succeeds, a failure may not be retried, or the policy is spent.
+    async fn run(
+        &self,
+        method: Method,
+        url: reqwest::Url,
+        headers: HeaderMap,
+        body: Bytes,
+        options: RequestOptions,
+        attempts: &AtomicU32,
+    ) -> Result<Response, Error> {
+        let shared = &*self.inner;
+        let policy = options.retry.unwrap_or(shared.retry);
+        let idempotent = options
+            .idempotent
+            .unwrap_or_else(|| retry::is_idempotent(&method) || policy.get_retry_non_idempotent());
+        let attempt_timeout = options.attempt_timeout.or(shared.attempt_timeout);
+        let mut counted = 0; // attempts that count against the policy (a skew correction does not)
+        let mut skew_corrected = false;
+        loop {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            counted += 1;
+            let span = tracing::debug_span!(
+                "amplify_rest.attempt",
+                attempt,
+                status = Empty,
+                latency_ms = Empty,
+            );
+            let started = Instant::now();
+            let one = self.attempt(&method, &url, &headers, &body, attempt);
+            let result = match attempt_timeout {
+                Some(limit) => tokio::time::timeout(limit, one)
+                    .instrument(span.clone())
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!("an attempt timed out after {limit:?}"),
+                        ))
+                    }),
+                None => one.instrument(span.clone()).await,
+            };
+            let elapsed = started.elapsed();
+            span.record("latency_ms", millis(elapsed));
+            let status = match &result {
+                Ok(r) => Some(r.status()),
+                Err(e) => e.status(),
+            };
+            if let Some(s) = status {
+                span.record("status", s.as_u16());
+            }
+            if was_sent(&result) {
+                let outcome = AttemptOutcome {
+                    endpoint: shared.spec.name,
+                    method: &method,
+                    url: &url,
+                    attempt,
+                    elapsed,
+                    result: result.as_ref(),
+                };
+                for interceptor in &shared.interceptors {
+                    interceptor.after_response(&outcome);
+                }
+            }
+            let err = match result {
+                Ok(response) => return Ok(response),
+                Err(e) => e,
+            };
+            // Clock skew: sign with the endpoint's time and send once more, whatever the method
+            // (a refused signature means the request was not acted on).
+            if !skew_corrected && let Some(offset) = skew::correction(&err, shared.clock.now()) {
+                skew_corrected = true;
+                counted -= 1;
+                shared.skew.set_millis(offset);
+                tracing::warn!(
+                    parent: &span,
+                    offset_ms = offset,
+                    "the endpoint's clock differs from ours by 5 minutes or more: signing with its time"
+                );
+                continue;
+            }
+            let may_retry = err.is_retryable() && (idempotent || never_sent(&err));
+            if !may_retry || counted >= policy.get_max_attempts() {
+                return Err(err.with_attempts(attempt));
+            }
+            let server_now = shared.skew.apply(shared.clock.now());
+            let asked = err.headers().and_then(|h| retry::retry_after(h, server_now));
+            let wait = policy.delay(counted, asked, retry::random_unit());
+            tracing::debug!(parent: &span, wait_ms = millis(wait), error = %err, "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: the whole pipeline, from the auth headers to the answer's body.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &reqwest::Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+        attempt: u32,
+    ) -> Result<Response, Error> {
+        let shared = &*self.inner;
         let mut request = Request {
-            method,
-            url,
+            method: method.clone(),
+            url: url.clone(),
             headers: HeaderMap::new(),
-            body,
+            // The same bytes every attempt (a cheap reference-counted clone).
+            body: body.clone(),
+            attempt,
         };
         request
             .headers
             .insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
         let ctx = AuthContext {
             spec: &shared.spec,
-            now: SystemTime::now(),
+            // The signing time, corrected by the endpoint's clock offset if one was learned.
+            now: shared.skew.apply(shared.clock.now()),
         };
         // 1. The auth mode's headers.
         shared.auth.authorize(&mut request, &ctx).await?;
@@ -221,7 +359,6 @@ impl<A: Authorizer> Api<A> {
         *http_request.body_mut() = Some(request.body.into());
         let mut response = shared.http.execute(http_request).await.map_err(transport_error)?;
         let status = response.status();
-        span.record("status", status.as_u16());
         let body = read_body(&mut response, shared.max_response_bytes).await?;
         let headers = std::mem::take(response.headers_mut());
         if status.as_u16() >= 400 {
@@ -230,6 +367,28 @@ impl<A: Authorizer> Api<A> {
             Ok(Response::new(status, headers, body))
         }
     }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Whether the attempt got as far as the transport (so after-response hooks see it).
+fn was_sent(result: &Result<Response, Error>) -> bool {
+    match result {
+        Ok(_) => true,
+        Err(e) => matches!(
+            e.kind(),
+            ErrorKind::Http | ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::Decode
+        ),
+    }
+}
+
+/// Whether the request certainly never reached the server: the connection was never made.
+fn never_sent(err: &Error) -> bool {
+    std::error::Error::source(err)
+        .and_then(|s| s.downcast_ref::<reqwest::Error>())
+        .is_some_and(reqwest::Error::is_connect)
 }
 
 fn transport_error(e: reqwest::Error) -> Error {
@@ -287,6 +446,10 @@ impl<A: fmt::Debug> fmt::Debug for Api<A> {
             .field("auth", &s.auth)
             .field("default_headers", &debug_headers(&s.default_headers))
             .field("interceptors", &s.interceptors.len())
+            .field("retry", &s.retry)
+            .field("timeout", &s.timeout)
+            .field("attempt_timeout", &s.attempt_timeout)
+            .field("clock", &s.clock)
             .finish()
     }
 }
@@ -298,6 +461,10 @@ struct Parts {
     interceptors: Vec<Arc<dyn Interceptor>>,
     max_response_bytes: usize,
     timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
 }
 
 /// Builds an endpoint client with other settings: `PetsApi::builder(creds).base_url(..).build()?`.
@@ -320,6 +487,10 @@ impl<E: Endpoint> ApiBuilder<E> {
                 interceptors: Vec::new(),
                 max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
                 timeout: None,
+                attempt_timeout: None,
+                connect_timeout: None,
+                retry: RetryPolicy::default(),
+                clock: Arc::new(SystemClock),
             },
             error: None,
         }
@@ -333,7 +504,8 @@ impl<E: Endpoint> ApiBuilder<E> {
     }
 
     /// Uses this HTTP client (proxies, TLS roots, pools). Keep redirects off on it
-    /// (`redirect::Policy::none()`), or secret headers may follow a redirect.
+    /// (`redirect::Policy::none()`), or secret headers may follow a redirect. It brings its own
+    /// connect timeout: [`ApiBuilder::connect_timeout`] does not change it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.parts.http = Some(client);
         self
@@ -359,7 +531,8 @@ impl<E: Endpoint> ApiBuilder<E> {
         self
     }
 
-    /// Adds an interceptor; they run in the order added, after headers, before signing.
+    /// Adds an interceptor; they run in the order added, after headers, before signing, once
+    /// per attempt (see [`Interceptor`]).
     pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
         self.parts.interceptors.push(Arc::new(interceptor));
         self
@@ -372,9 +545,46 @@ impl<E: Endpoint> ApiBuilder<E> {
         self
     }
 
-    /// A total time limit for every request of this client.
+    /// A total time limit for every request of this client: it covers every attempt and the
+    /// waits between them. Running out is an [`ErrorKind::Timeout`] error. A request may set
+    /// its own ([`RequestBuilder::timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.parts.timeout = Some(timeout);
+        self
+    }
+
+    /// A time limit for each attempt of every request; an attempt that runs out is an
+    /// [`ErrorKind::Timeout`] error and is retried like a transport failure.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.parts.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// How long to wait for a TCP (and TLS) connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    /// Applies to the client this builder makes; a client given with
+    /// [`ApiBuilder::http_client`] keeps its own setting. A connect timeout is an
+    /// [`ErrorKind::Timeout`] error, retried for every method (nothing reached the server).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.parts.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How requests are retried ([`RetryPolicy::default`]: 3 attempts); a request may set its
+    /// own ([`RequestBuilder::retry`]). [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.parts.retry = policy;
+        self
+    }
+
+    /// The clock signing time is read from (default: the system clock).
+    ///
+    /// Clock skew: when the endpoint refuses a signature as expired or not yet valid and its
+    /// `Date` header is 5 minutes or more away from this clock, the client remembers the
+    /// difference, signs with the endpoint's time from then on, and sends the refused request
+    /// once more (for every method: a refused signature means nothing was done). That re-send
+    /// does not count against the [`RetryPolicy`].
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.parts.clock = Arc::new(clock);
         self
     }
 
@@ -387,7 +597,7 @@ impl<E: Endpoint> ApiBuilder<E> {
         let base = BaseUrl::parse(self.parts.base_url.as_deref().unwrap_or(spec.endpoint))?;
         let http = match self.parts.http {
             Some(c) => c,
-            None => default_http_client()?,
+            None => default_http_client(self.parts.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?,
         };
         Ok(E::from_api(Api {
             inner: Arc::new(Shared {
@@ -399,6 +609,10 @@ impl<E: Endpoint> ApiBuilder<E> {
                 interceptors: self.parts.interceptors,
                 max_response_bytes: self.parts.max_response_bytes,
                 timeout: self.parts.timeout,
+                attempt_timeout: self.parts.attempt_timeout,
+                retry: self.parts.retry,
+                clock: self.parts.clock,
+                skew: SkewOffset::default(),
             }),
         }))
     }

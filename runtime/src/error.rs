@@ -57,6 +57,8 @@ struct Inner {
     message: String,
     http: Option<HttpFailure>,
     source: Option<BoxError>,
+    /// How many times the request was sent (set by the request pipeline).
+    attempts: Option<u32>,
 }
 
 /// What a non-2xx answer carried.
@@ -75,6 +77,7 @@ impl Error {
                 message: message.into(),
                 http: None,
                 source: None,
+                attempts: None,
             }),
         }
     }
@@ -107,6 +110,7 @@ impl Error {
                     aws_error,
                 }),
                 source: None,
+                attempts: None,
             }),
         }
     }
@@ -166,9 +170,40 @@ impl Error {
         self.inner.http.as_ref().map(|h| &h.body)
     }
 
+    /// How many times the request was sent before this error (retries included); `None` for
+    /// errors that did not come from sending a request.
+    pub fn attempts(&self) -> Option<u32> {
+        self.inner.attempts
+    }
+
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = Some(attempts);
+        self
+    }
+
+    /// Whether the answer refused the signature because of the signing time: the caller's clock
+    /// is off (`RequestTimeTooSkewed`, or API Gateway's `InvalidSignatureException` saying
+    /// "Signature expired" / "Signature not yet current").
+    pub fn is_clock_skew(&self) -> bool {
+        let Some(h) = &self.inner.http else {
+            return false;
+        };
+        match h.aws_error.as_deref() {
+            Some("RequestTimeTooSkewed" | "RequestExpired" | "RequestInTheFuture") => true,
+            Some("InvalidSignatureException" | "SignatureDoesNotMatch") => {
+                let message = aws_error_of(&h.headers, &h.body).1.unwrap_or_default();
+                message.contains("Signature expired") || message.contains("Signature not yet current")
+            }
+            _ => false,
+        }
+    }
+
     /// Whether trying again may succeed: transport failures, timeouts, 429 and 5xx answers
-    /// other than 501, and AWS throttling errors.
+    /// other than 501, AWS throttling errors and clock-skew refusals ([`Error::is_clock_skew`]).
     pub fn is_retryable(&self) -> bool {
+        if self.is_clock_skew() {
+            return true;
+        }
         match self.inner.kind {
             ErrorKind::Transport | ErrorKind::Timeout => true,
             ErrorKind::Http | ErrorKind::Cognito => {
@@ -185,6 +220,13 @@ impl Error {
                                 | "ProvisionedThroughputExceededException"
                                 | "RequestLimitExceeded"
                                 | "SlowDown"
+                                | "ThrottlingError"
+                                | "TooManyRequests"
+                                | "BandwidthLimitExceeded"
+                                | "LimitExceededException"
+                                | "PriorRequestNotComplete"
+                                | "EC2ThrottledException"
+                                | "TransactionInProgressException"
                         )
                     })
             }
@@ -201,6 +243,9 @@ impl fmt::Debug for Error {
         if let Some(h) = &self.inner.http {
             d.field("status", &h.status).field("aws_error", &h.aws_error);
         }
+        if let Some(n) = self.inner.attempts {
+            d.field("attempts", &n);
+        }
         if let Some(s) = &self.inner.source {
             d.field("source", s);
         }
@@ -210,7 +255,11 @@ impl fmt::Debug for Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.message)
+        f.write_str(&self.inner.message)?;
+        match self.inner.attempts {
+            Some(n) if n > 1 => write!(f, " (after {n} attempts)"),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -23,10 +23,32 @@
 //!    earlier one of the same name, so a caller-set `authorization` wins);
 //! 3. interceptors ([`Interceptor`]), in the order they were added;
 //! 4. signing ([`auth::Authorizer::sign`]): SigV4 for `AWS_IAM`, last, so it covers all of the above;
-//! 5. the transport (reqwest; redirects are never followed automatically).
+//! 5. the transport (reqwest; redirects are never followed automatically: a 3xx comes back as a
+//!    [`Response`], so no `authorization`, `x-api-key`, `x-amz-security-token` or signature can
+//!    follow it to another origin);
+//! 6. after-response hooks ([`Interceptor::after_response`]), read-only, with the outcome.
 //!
 //! Answers with status 400 and above become an [`Error`] of kind [`ErrorKind::Http`] carrying
 //! status, headers, body and the AWS error name.
+//!
+//! Around the attempts:
+//! - **Retries** ([`RetryPolicy`], per client and per request): connection errors, timeouts,
+//!   429, 500, 502, 503, 504, AWS throttling and clock-skew errors; exponential backoff with
+//!   jitter, `Retry-After` honoured; every attempt runs steps 1-6 again (a fresh signature) with
+//!   the same body bytes. `POST` and `PATCH` are retried only when nothing reached the server,
+//!   unless the caller opts in ([`RequestBuilder::idempotent`]).
+//! - **Clock skew**: a signature refused as expired / not yet valid by an endpoint whose `Date`
+//!   is 5 minutes or more off our clock is re-sent once, signed with the endpoint's time
+//!   ([`ApiBuilder::clock`]).
+//! - **Timeouts**: connect ([`ApiBuilder::connect_timeout`]), per attempt
+//!   ([`ApiBuilder::attempt_timeout`], [`RequestBuilder::attempt_timeout`]) and total, over all
+//!   attempts ([`ApiBuilder::timeout`], [`RequestBuilder::timeout`]); each is an
+//!   [`ErrorKind::Timeout`] error.
+//! - **Cancellation**: dropping the future of [`RequestBuilder::send`] stops everything: the
+//!   connection in use is closed, no retry follows.
+//! - **Tracing**: a `debug` span `amplify_rest.request` (endpoint, method, path, attempts,
+//!   status, latency_ms) around a span `amplify_rest.attempt` per attempt (attempt, status,
+//!   latency_ms); no header, query or body value is ever recorded.
 
 #![forbid(unsafe_code)]
 
@@ -39,16 +61,19 @@ mod error;
 mod interceptor;
 mod request;
 mod response;
+mod retry;
 mod secret;
+mod skew;
 mod spec;
 mod url;
 
-pub use api::{Api, ApiBuilder, DEFAULT_MAX_RESPONSE_BYTES};
+pub use api::{Api, ApiBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{BoxError, Error, ErrorKind};
-pub use interceptor::{BoxFuture, FnInterceptor, Interceptor, interceptor_fn};
+pub use interceptor::{AttemptOutcome, BoxFuture, FnInterceptor, Interceptor, interceptor_fn};
 pub use request::{Request, RequestBuilder};
 pub use response::Response;
+pub use retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
 pub use secret::SecretString;
 pub use spec::{AuthorizationType, Endpoint, EndpointSpec};
 

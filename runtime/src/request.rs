@@ -12,6 +12,7 @@ use crate::api::Api;
 use crate::auth::Authorizer;
 use crate::error::{Error, ErrorKind};
 use crate::response::Response;
+use crate::retry::RetryPolicy;
 
 /// A request on its way out: what the auth step, interceptors and the signer read and change.
 pub struct Request {
@@ -19,9 +20,15 @@ pub struct Request {
     pub(crate) url: reqwest::Url,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    pub(crate) attempt: u32,
 }
 
 impl Request {
+    /// Which attempt this is: 1 for the first send, 2 for the first retry, ...
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -82,8 +89,18 @@ impl fmt::Debug for Request {
             .field("url", &self.url.as_str())
             .field("headers", &debug_headers(&self.headers))
             .field("body_len", &self.body.len())
+            .field("attempt", &self.attempt)
             .finish()
     }
+}
+
+/// Per-request settings that override the client's.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) idempotent: Option<bool>,
 }
 
 /// Builds one request: `api.get("/pets").query("limit", "10").send().await`.
@@ -98,7 +115,7 @@ pub struct RequestBuilder<A> {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
-    timeout: Option<Duration>,
+    options: RequestOptions,
     error: Option<Error>,
 }
 
@@ -111,7 +128,7 @@ impl<A: Authorizer> RequestBuilder<A> {
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: Bytes::new(),
-            timeout: None,
+            options: RequestOptions::default(),
             error: None,
         }
     }
@@ -159,9 +176,33 @@ impl<A: Authorizer> RequestBuilder<A> {
         self
     }
 
-    /// A total time limit for this request, overriding the client's.
+    /// A total time limit for this request, overriding the client's: it covers every attempt
+    /// and the waits between them. Running out is an [`ErrorKind::Timeout`] error.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// A time limit for each attempt of this request, overriding the client's
+    /// ([`crate::ApiBuilder::attempt_timeout`]). An attempt that runs out is an
+    /// [`ErrorKind::Timeout`] error, retried like a transport failure.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.options.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this request, overriding the client's
+    /// ([`RetryPolicy::disabled`] turns retries off for it).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Declares whether sending this request twice is safe. By default only `POST` and `PATCH`
+    /// are not, and they are retried only when they never reached the server; `idempotent(true)`
+    /// on a `POST` that carries an idempotency key lets it be retried like a `GET`.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.options.idempotent = Some(idempotent);
         self
     }
 
@@ -169,9 +210,12 @@ impl<A: Authorizer> RequestBuilder<A> {
         self.error.get_or_insert(e);
     }
 
-    /// Sends the request. Answers with status 400 and above are errors carrying status, headers,
-    /// body and the AWS error name; other answers (including redirects, which are not followed)
-    /// are a [`Response`].
+    /// Sends the request, retrying as the [`RetryPolicy`] says. Answers with status 400 and above
+    /// are errors carrying status, headers, body, the AWS error name and the number of attempts;
+    /// other answers (including redirects, which are not followed) are a [`Response`].
+    ///
+    /// Dropping the returned future cancels the request: the connection in use is closed and
+    /// no retry is made later.
     pub async fn send(self) -> Result<Response, Error> {
         if let Some(e) = self.error {
             return Err(e);
@@ -183,10 +227,10 @@ impl<A: Authorizer> RequestBuilder<A> {
             query,
             headers,
             body,
-            timeout,
+            options,
             ..
         } = self;
-        api.execute(method, &path, &query, headers, body, timeout).await
+        api.execute(method, &path, &query, headers, body, options).await
     }
 }
 

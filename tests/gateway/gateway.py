@@ -14,7 +14,21 @@ URL shapes (the first path segment picks the route, see ROUTES):
     /iam/<region>/<rest>                  SigV4, service execute-api, region <region>
     /cup/<poolId>/<clientId>/<rest>       Cognito user pool JWT in `authorization`
     /oidc/<rest>                          JWT from this gateway's own test issuer
-    /_admin/...                           test helpers (stats, reset, OIDC tokens)
+    /_admin/...                           test helpers (stats, reset, OIDC tokens, hits)
+
+Fault routes wrap another route (the rest of the path); <key> is chosen by the test so that
+parallel tests never share a counter, and every hit is recorded at /_admin/hits/<key>:
+
+    /fail/<key>/<n>/<status>/<rest>       the first n hits answer <status> (after <rest>'s own
+                                          checks passed, so every signature is still verified)
+    /throttle/<key>/<n>/<retry-after>/<rest>  the first n hits answer 429 with that Retry-After
+    /reset/<key>/<n>/<rest>               the first n hits get the connection reset, no answer
+    /slow/<key>/<ms>/<rest>               waits <ms> first; notices a client that hangs up
+    /skew/<key>/<seconds>/<rest>          <rest> runs on a clock <seconds> off (SigV4 window,
+                                          JWT exp, the Date header)
+    /redirect/<key>/<status>/<rest>       answers <status> with Location on the second port
+                                          (the "other origin"), which records what arrives
+                                          there: /_admin/other-origin
 
 Run:  gateway.py --port 0 --port-file /tmp/gw.port --moto-url http://127.0.0.1:5000
 """
@@ -31,7 +45,10 @@ import hmac
 import json
 import os
 import re
+import select
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -121,6 +138,11 @@ class Request:
     route: str = ""
     params: list[str] = field(default_factory=list)  # route parameters, percent-decoded
     rest: str = "/"  # the raw path after the route prefix and its parameters
+    sock: socket.socket | None = None  # the client connection (fault routes use it)
+    skew: float = 0.0  # seconds added to the gateway clock for this request (/skew)
+
+    def now(self) -> float:
+        return self.gateway.now() + self.skew
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
@@ -349,7 +371,7 @@ def check_iam(req: Request) -> dict:
         # botocore would take this header's word for the payload hash: check it against the body.
         raise Reject(403, "InvalidSignatureException", "x-amz-content-sha256 does not match the request body.", "content sha256 mismatch")
 
-    now = req.gateway.now()
+    now = req.now()
     if signed_at < now - MAX_SKEW_SECONDS:
         raise Reject(403, "InvalidSignatureException",
                      f"Signature expired: {amz_date} is now earlier than {_fmt_amz_date(now - MAX_SKEW_SECONDS)} ({_fmt_amz_date(now)} - 5 min.)",
@@ -453,7 +475,7 @@ def check_cup(req: Request) -> dict:
     key = req.gateway.cognito_key(pool_id, header.get("kid"))
     region = pool_id.split("_", 1)[0]
     claims = _decode_jwt(token, key, issuer=f"https://cognito-idp.{region}.amazonaws.com/{pool_id}")
-    _check_time_claims(claims, req.gateway.now())
+    _check_time_claims(claims, req.now())
 
     token_use = claims.get("token_use")
     if token_use == "access":
@@ -483,7 +505,7 @@ def check_cup(req: Request) -> dict:
 def check_oidc(req: Request) -> dict:
     token = _raw_token(req)
     claims = _decode_jwt(token, req.gateway.oidc_public_key, issuer=OIDC_ISSUER, audience=OIDC_AUDIENCE)
-    _check_time_claims(claims, req.gateway.now())
+    _check_time_claims(claims, req.now())
     return {"mode": "oidc", "sub": claims.get("sub"), "claims": claims}
 
 
@@ -524,6 +546,140 @@ def auth_route(check: Callable[[Request], dict]) -> Callable[[Request], Response
     return handler
 
 
+# --------------------------------------------------------------------------- fault routes
+
+
+class DropConnection(Exception):
+    """Raised by a route: the connection is reset (RST) without an answer."""
+
+
+_FAULT_ERRORS = {
+    429: "TooManyRequestsException",
+    500: "InternalServerErrorException",
+    502: "BadGatewayException",
+    503: "ServiceUnavailableException",
+    504: "GatewayTimeoutException",
+}
+
+
+def _int_param(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Reject(400, "BadRequestException", f"{what} must be an integer", f"bad {what}")
+
+
+def fault_fail(req: Request) -> Response:
+    key, n, status = req.params
+    n, status = _int_param(n, "n"), _int_param(status, "status")
+    hit = req.gateway.record_hit(key, req)
+    resp = dispatch(req, req.rest)
+    if hit <= n and resp.status < 400:
+        error_type = _FAULT_ERRORS.get(status, "InjectedFailureException")
+        resp = json_response(status, {"message": f"injected failure {hit} of {n}"}, error_type, "injected failure")
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def fault_throttle(req: Request) -> Response:
+    key, n, retry_after = req.params
+    n = _int_param(n, "n")
+    hit = req.gateway.record_hit(key, req)
+    resp = dispatch(req, req.rest)
+    if hit <= n and resp.status < 400:
+        resp = json_response(429, {"message": "Too Many Requests"}, "TooManyRequestsException", "injected throttle")
+        resp.headers.append(("Retry-After", _header_safe(retry_after)))
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def fault_reset(req: Request) -> Response:
+    key, n = req.params
+    n = _int_param(n, "n")
+    hit = req.gateway.record_hit(key, req)
+    if hit <= n:
+        req.gateway.record_status(key, "reset")
+        raise DropConnection()
+    resp = dispatch(req, req.rest)
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def _client_gone(sock: socket.socket | None) -> bool:
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+def fault_slow(req: Request) -> Response:
+    key, ms = req.params
+    hit = req.gateway.record_hit(key, req)
+    deadline = time.monotonic() + _int_param(ms, "ms") / 1000
+    while time.monotonic() < deadline:
+        if _client_gone(req.sock):
+            req.gateway.record_status(key, "client-gone")
+            raise DropConnection()
+        time.sleep(min(0.01, max(0.0, deadline - time.monotonic())))
+    resp = dispatch(req, req.rest)
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def fault_skew(req: Request) -> Response:
+    key, seconds = req.params
+    try:
+        req.skew = float(seconds)
+    except ValueError:
+        raise Reject(400, "BadRequestException", "seconds must be a number", "bad seconds")
+    req.gateway.record_hit(key, req)
+    resp = dispatch(req, req.rest)
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def fault_redirect(req: Request) -> Response:
+    key, status = req.params
+    req.gateway.record_hit(key, req)
+    location = f"http://127.0.0.1:{req.gateway.other_port}{req.rest}"
+    if req.raw_query:
+        location += "?" + req.raw_query
+    resp = json_response(_int_param(status, "status"), {"message": "moved", "location": location})
+    resp.headers.append(("Location", location))
+    req.gateway.record_status(key, resp.status)
+    return resp
+
+
+def hit_record(req: Request) -> dict:
+    """What a hit looked like: secret header values never kept, only their names."""
+    headers, secret = {}, []
+    for name, value in req.headers.items():
+        name = name.lower()
+        if name in SECRET_HEADERS:
+            secret.append(name)
+        else:
+            headers[name] = _wire_text(value)
+    signature = None
+    auth = req.header("authorization")
+    if auth:
+        try:
+            signature = parse_sigv4_authorization(auth)["signature"]
+        except ValueError:
+            pass
+    return {
+        "method": req.method,
+        "raw_path": req.raw_path,
+        "headers": headers,
+        "secret_headers": sorted(secret),
+        "signature": signature,
+        "body_sha256": hashlib.sha256(req.body).hexdigest(),
+        "at": time.time(),
+    }
+
+
 # --------------------------------------------------------------------------- admin
 
 
@@ -546,7 +702,13 @@ def handle_admin(req: Request) -> Response:
     if op == ("GET", "/oidc-jwks"):
         return json_response(200, gw.oidc_jwks())
     if op == ("GET", "/health"):
-        return json_response(200, {"ok": True, "clock_skew_seconds": gw.clock_skew})
+        return json_response(200, {"ok": True, "clock_skew_seconds": gw.clock_skew, "redirect_port": gw.other_port})
+    if req.method == "GET" and req.rest.startswith("/hits/"):
+        key = urllib.parse.unquote(req.rest[len("/hits/"):].rstrip("/"))
+        hits = gw.hits_of(key)
+        return json_response(200, {"count": len(hits), "hits": hits})
+    if op == ("GET", "/other-origin"):
+        return json_response(200, {"requests": gw.other_origin_requests()})
     return json_response(404, {"message": "Not Found"}, "NotFoundException", "unknown admin operation")
 
 
@@ -559,6 +721,12 @@ ROUTES: dict[str, Route] = {
     "cup": Route(2, auth_route(check_cup)),  # /cup/<poolId>/<clientId>/...
     "oidc": Route(0, auth_route(check_oidc)),
     "_admin": Route(0, handle_admin, counted=False),
+    "fail": Route(3, fault_fail),  # /fail/<key>/<n>/<status>/...
+    "throttle": Route(3, fault_throttle),  # /throttle/<key>/<n>/<retry-after>/...
+    "reset": Route(2, fault_reset),  # /reset/<key>/<n>/...
+    "slow": Route(2, fault_slow),  # /slow/<key>/<ms>/...
+    "skew": Route(2, fault_skew),  # /skew/<key>/<seconds>/...
+    "redirect": Route(2, fault_redirect),  # /redirect/<key>/<status>/...
 }
 
 
@@ -579,6 +747,8 @@ def dispatch(req: Request, path: str) -> Response:
     req.rest = "/" + "/".join(segments[1 + route.n_params:])
     try:
         resp = route.handler(req)
+    except DropConnection:
+        raise
     except Reject as rej:
         resp = reject_response(rej)
     if route.counted:
@@ -608,6 +778,10 @@ class Gateway:
 
         self._jwks: dict[str, jwt.PyJWKSet] = {}  # per user pool id
         self._jwks_lock = threading.Lock()
+
+        self.other_port = 0  # the second listener (redirect target), set by main()
+        self._hits: dict[str, list[dict]] = collections.defaultdict(list)
+        self._other_origin: list[dict] = []
 
         self._oidc_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.oidc_public_key = self._oidc_key.public_key()
@@ -639,6 +813,34 @@ class Gateway:
             self._total = 0
             self._per_route.clear()
             self._per_status.clear()
+
+    # fault routes
+    def record_hit(self, key: str, req: Request) -> int:
+        """Records a hit of a fault route; returns its number (1 for the first)."""
+        record = hit_record(req)
+        with self._lock:
+            hits = self._hits[key]
+            hits.append(record)
+            return len(hits)
+
+    def record_status(self, key: str, status) -> None:
+        with self._lock:
+            for hit in reversed(self._hits[key]):
+                if "status" not in hit:
+                    hit["status"] = status
+                    return
+
+    def hits_of(self, key: str) -> list[dict]:
+        with self._lock:
+            return [dict(h) for h in self._hits.get(key, [])]
+
+    def record_other_origin(self, req: Request) -> None:
+        with self._lock:
+            self._other_origin.append(hit_record(req))
+
+    def other_origin_requests(self) -> list[dict]:
+        with self._lock:
+            return [dict(h) for h in self._other_origin]
 
     # Cognito JWKS (moto serves it at <moto>/<poolId>/.well-known/jwks.json)
     def cognito_key(self, pool_id: str, kid):
@@ -738,26 +940,45 @@ class Handler(BaseHTTPRequestHandler):
         gw = self.server.gateway
         raw_path, _, raw_query = self.path.partition("?")
         raw_query = raw_query.partition("#")[0]
+        self._date_skew = 0.0  # the Date header follows a /skew route's clock
         try:
             body = self._read_body()
         except BadRequest as exc:
             self.close_connection = True
             resp = json_response(400, {"message": f"Bad request: {exc}"}, "BadRequestException", str(exc))
         else:
-            req = Request(gw, self.command, raw_path, raw_query, self.headers, body)
+            req = Request(gw, self.command, raw_path, raw_query, self.headers, body, sock=self.connection)
             try:
-                if not raw_path.startswith("/"):
+                if self.server.other_origin:
+                    # The redirect target: record what arrived (secret values never kept), echo.
+                    gw.record_other_origin(req)
+                    resp = echo(req, {"mode": "other-origin"})
+                elif not raw_path.startswith("/"):
                     resp = not_found("request target is not an absolute path")
                 else:
                     if raw_path.split("/")[1] != "_admin":
                         gw.count_request()
                     resp = dispatch(req, raw_path)
+            except DropConnection:
+                self._reset_connection()
+                self._log_line(Response(0, reason="connection reset"), started)
+                return
             except Exception as exc:  # a gateway bug: say so loudly, keep serving
                 traceback.print_exc(file=sys.stderr)
                 resp = json_response(500, {"message": "Internal server error", "gateway_error": repr(exc)},
                                      "InternalServerErrorException", "gateway bug")
+            self._date_skew = req.skew
         self._send(resp)
         self._log_line(resp, started)
+
+    def _reset_connection(self) -> None:
+        """Close with SO_LINGER 0: the client sees a reset, not an answer."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
 
     def _send(self, resp: Response) -> None:
         self.send_response(resp.status)
@@ -793,7 +1014,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def date_time_string(self, timestamp=None) -> str:
         # The Date header follows the gateway's (possibly skewed) clock.
-        return email.utils.formatdate(self.server.gateway.now() if timestamp is None else timestamp, usegmt=True)
+        if timestamp is None:
+            timestamp = self.server.gateway.now() + getattr(self, "_date_skew", 0.0)
+        return email.utils.formatdate(timestamp, usegmt=True)
 
 
 for _method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"):
@@ -805,8 +1028,9 @@ class GatewayServer(ThreadingHTTPServer):
     request_queue_size = 256  # bursts of concurrent connects from the Rust tests
     allow_reuse_address = True
 
-    def __init__(self, address, gateway: Gateway):
+    def __init__(self, address, gateway: Gateway, other_origin: bool = False):
         self.gateway = gateway
+        self.other_origin = other_origin  # the second listener: the redirect target
         super().__init__(address, Handler)
 
 
@@ -835,6 +1059,10 @@ def main(argv=None) -> None:
     gateway = Gateway(args)
     server = GatewayServer(("127.0.0.1", args.port), gateway)
     port = server.server_address[1]
+    # A second port on loopback is another origin: /redirect points there.
+    other = GatewayServer(("127.0.0.1", 0), gateway, other_origin=True)
+    gateway.other_port = other.server_address[1]
+    threading.Thread(target=other.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.port_file:
         write_port_file(args.port_file, port)

@@ -853,3 +853,118 @@ def test_oidc_tampered(gw, oidc_token_factory):
     header, payload, sig = token.split(".")
     ans = send(gw, "GET", "/oidc/x", [("authorization", f"{header}.{payload}.{_flip(sig, 5)}")])
     assert ans.status == 401
+
+
+# --------------------------------------------------------------------------- fault routes
+
+
+def _key() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def hits(gw: Gw, key: str) -> list[dict]:
+    ans = send(gw, "GET", f"/_admin/hits/{key}")
+    assert ans.status == 200, ans
+    assert ans.json["count"] == len(ans.json["hits"])
+    return ans.json["hits"]
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 429])
+def test_fail_n_times_then_succeed(gw, status):
+    key = _key()
+    for _ in range(2):
+        ans = send(gw, "GET", f"/fail/{key}/2/{status}/none/pets")
+        assert ans.status == status, ans
+        assert ans.header("x-amzn-errortype").endswith("Exception"), ans
+    ans = send(gw, "GET", f"/fail/{key}/2/{status}/none/pets")
+    assert ans.status == 200, ans
+    assert ans.json["path"] == "/pets"
+    assert [h["status"] for h in hits(gw, key)] == [status, status, 200]
+    assert hits(gw, _key()) == []  # keys are independent
+
+
+def test_fail_keeps_the_inner_checks(gw):
+    key = _key()
+    # A bad signature is refused even while the failure budget lasts: every attempt is checked.
+    target, headers = sigv4(gw, "GET", f"/fail/{key}/1/503" + iam_path("x"), secret="wrong")
+    assert_invalid_signature(send(gw, "GET", target, headers))
+    target, headers = sigv4(gw, "GET", f"/fail/{key}/1/503" + iam_path("x"), token=MOTO_TOKEN)
+    assert send(gw, "GET", target, headers).status == 200  # the budget was spent by the refused hit
+    recorded = hits(gw, key)
+    assert [h["status"] for h in recorded] == [403, 200]
+    assert recorded[1]["signature"] and recorded[1]["secret_headers"] == ["authorization", "x-amz-security-token"]
+    assert "authorization" not in recorded[1]["headers"]  # secret values are never kept
+    assert MOTO_TOKEN not in json.dumps(recorded)
+
+
+def test_throttle_sends_retry_after(gw):
+    key = _key()
+    date = urllib.parse.quote("Wed, 21 Oct 2015 07:28:00 GMT", safe="")
+    ans = send(gw, "GET", f"/throttle/{key}/1/{date}/none/x")
+    assert ans.status == 429 and ans.header("retry-after") == "Wed, 21 Oct 2015 07:28:00 GMT", ans
+    assert ans.header("x-amzn-errortype") == "TooManyRequestsException"
+    assert send(gw, "GET", f"/throttle/{key}/1/{date}/none/x").status == 200
+    key = _key()
+    assert send(gw, "GET", f"/throttle/{key}/1/2/none/x").header("retry-after") == "2"
+
+
+def test_reset_drops_the_connection(gw):
+    key = _key()
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        send(gw, "POST", f"/reset/{key}/1/none/x", body=b"abc")
+    ans = send(gw, "POST", f"/reset/{key}/1/none/x", body=b"abc")
+    assert ans.status == 200, ans
+    assert [h["status"] for h in hits(gw, key)] == ["reset", 200]
+    assert {h["body_sha256"] for h in hits(gw, key)} == {hashlib.sha256(b"abc").hexdigest()}
+
+
+def test_slow_answers_late_and_notices_a_client_that_leaves(gw):
+    key = _key()
+    started = time.monotonic()
+    assert send(gw, "GET", f"/slow/{key}/200/none/x").status == 200
+    assert time.monotonic() - started >= 0.2
+    key = _key()
+    conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=0.05)
+    conn.request("GET", f"/slow/{key}/3000/none/x")
+    with pytest.raises(TimeoutError):
+        conn.getresponse()
+    conn.close()
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline and hits(gw, key)[0].get("status") != "client-gone":
+        time.sleep(0.02)
+    assert hits(gw, key)[0]["status"] == "client-gone"
+
+
+def test_skew_shifts_the_clock_for_one_request(gw):
+    key = _key()
+    target, headers = sigv4(gw, "GET", f"/skew/{key}/3600" + iam_path("t"))
+    ans = send(gw, "GET", target, headers)
+    assert assert_invalid_signature(ans)["message"].startswith("Signature expired")
+    date = datetime.datetime.strptime(ans.header("date"), "%a, %d %b %Y %H:%M:%S GMT")
+    assert abs((date - _utcnow()).total_seconds() - 3600) < 60
+    target, headers = sigv4(gw, "GET", f"/skew/{key}/-3600" + iam_path("t"))
+    assert assert_invalid_signature(send(gw, "GET", target, headers))["message"].startswith("Signature not yet current")
+    target, headers = sigv4(gw, "GET", f"/skew/{key}/3600" + iam_path("t"), when=_utcnow() + datetime.timedelta(hours=1))
+    assert send(gw, "GET", target, headers).status == 200
+    # Other requests keep the real clock.
+    ans = send(gw, "GET", "/none/t")
+    date = datetime.datetime.strptime(ans.header("date"), "%a, %d %b %Y %H:%M:%S GMT")
+    assert abs((date - _utcnow()).total_seconds()) < 60
+
+
+def test_redirect_points_at_the_other_origin_which_records(gw):
+    key = _key()
+    ans = send(gw, "GET", f"/redirect/{key}/307/landing/{key}?a=1", headers={"x-api-key": "secret-value"})
+    assert ans.status == 307, ans
+    port = send(gw, "GET", "/_admin/health").json["redirect_port"]
+    assert port and port != gw.port
+    assert ans.header("location") == f"http://127.0.0.1:{port}/landing/{key}?a=1"
+    follow = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    follow.request("GET", f"/landing/{key}?a=1", headers={"x-api-key": "secret-value", "x-plain": "p"})
+    resp = follow.getresponse()
+    assert resp.status == 200 and json.loads(resp.read())["auth"]["mode"] == "other-origin"
+    follow.close()
+    arrived = [r for r in send(gw, "GET", "/_admin/other-origin").json["requests"] if key in r["raw_path"]]
+    assert len(arrived) == 1
+    assert arrived[0]["secret_headers"] == ["x-api-key"] and arrived[0]["headers"]["x-plain"] == "p"
+    assert "secret-value" not in json.dumps(arrived)
