@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderName, HeaderValue, USER_AGENT};
-use http::{HeaderMap, Method};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, LOCATION, USER_AGENT};
+use http::{HeaderMap, Method, StatusCode};
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -19,7 +19,7 @@ use crate::auth::{AuthContext, Authorizer};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{Error, ErrorKind};
 use crate::interceptor::{AttemptOutcome, Interceptor};
-use crate::request::{Request, RequestBuilder, RequestOptions, debug_headers};
+use crate::request::{Request, RequestBuilder, RequestOptions, debug_headers, stays_home};
 use crate::response::Response;
 use crate::retry::{self, RetryPolicy};
 use crate::skew::{self, SkewOffset};
@@ -55,6 +55,7 @@ struct Shared<A> {
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
     skew: SkewOffset,
+    max_redirects: u32,
 }
 
 impl<A> Clone for Api<A> {
@@ -102,6 +103,7 @@ impl<A: Authorizer> Api<A> {
                 retry: RetryPolicy::default(),
                 clock: Arc::new(SystemClock),
                 skew: SkewOffset::default(),
+                max_redirects: 0,
             }),
         }
     }
@@ -313,7 +315,8 @@ impl<A: Authorizer> Api<A> {
         }
     }
 
-    /// One attempt: the whole pipeline, from the auth headers to the answer's body.
+    /// One attempt: the whole pipeline, from the auth headers to the answer's body, and the
+    /// redirects it follows when the client opted in ([`ApiBuilder::follow_redirects`]).
     async fn attempt(
         &self,
         method: &Method,
@@ -323,12 +326,65 @@ impl<A: Authorizer> Api<A> {
         attempt: u32,
     ) -> Result<Response, Error> {
         let shared = &*self.inner;
+        let home = url.origin();
+        let (mut method, mut url, mut body) = (method.clone(), url.clone(), body.clone());
+        let mut headers = std::borrow::Cow::Borrowed(headers);
+        let mut hops = 0;
+        loop {
+            let request = if url.origin() == home {
+                self.prepare(method.clone(), url.clone(), &headers, body.clone(), attempt)
+                    .await?
+            } else {
+                self.bare(method.clone(), url.clone(), &headers, body.clone(), attempt)
+            };
+            let (status, response_headers, response_body) = self.transport(request).await?;
+            let next = (hops < shared.max_redirects && status.is_redirection())
+                .then(|| redirect_target(&url, &response_headers))
+                .flatten();
+            if let Some(next) = next {
+                hops += 1;
+                // As browsers and reqwest do: 303, and a POST answered 301/302, become a GET.
+                let to_get = (status == StatusCode::SEE_OTHER && method != Method::HEAD)
+                    || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                        && method == Method::POST);
+                if to_get {
+                    method = Method::GET;
+                    body = Bytes::new();
+                    headers.to_mut().remove(CONTENT_TYPE);
+                }
+                tracing::debug!(
+                    status = status.as_u16(),
+                    same_origin = next.origin() == home,
+                    hop = hops,
+                    "following a redirect"
+                );
+                url = next;
+                continue;
+            }
+            return if status.as_u16() >= 400 {
+                Err(Error::http(status, response_headers, response_body))
+            } else {
+                Ok(Response::new(status, response_headers, response_body))
+            };
+        }
+    }
+
+    /// Steps 1-4 for a request to the endpoint's own origin.
+    async fn prepare(
+        &self,
+        method: Method,
+        url: reqwest::Url,
+        headers: &HeaderMap,
+        body: Bytes,
+        attempt: u32,
+    ) -> Result<Request, Error> {
+        let shared = &*self.inner;
         let mut request = Request {
-            method: method.clone(),
-            url: url.clone(),
+            method,
+            url,
             headers: HeaderMap::new(),
             // The same bytes every attempt (a cheap reference-counted clone).
-            body: body.clone(),
+            body,
             attempt,
         };
         request
@@ -353,20 +409,59 @@ impl<A: Authorizer> Api<A> {
         }
         // 4. Signing, last, so it covers everything above.
         shared.auth.sign(&mut request, &ctx).await?;
-        // 5. Transport.
+        Ok(request)
+    }
+
+    /// A followed redirect to another origin: no auth mode, no interceptors, no signature, and
+    /// none of the caller's secret headers; the other headers and the body go along.
+    fn bare(
+        &self,
+        method: Method,
+        url: reqwest::Url,
+        headers: &HeaderMap,
+        body: Bytes,
+        attempt: u32,
+    ) -> Request {
+        let mut request = Request {
+            method,
+            url,
+            headers: HeaderMap::new(),
+            body,
+            attempt,
+        };
+        request
+            .headers
+            .insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        for (name, value) in self.inner.default_headers.iter().chain(headers.iter()) {
+            if !stays_home(name) {
+                request.headers.insert(name.clone(), value.clone());
+            }
+        }
+        request
+    }
+
+    /// 5. Transport: sends and reads the whole answer.
+    async fn transport(&self, request: Request) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
         let mut http_request = reqwest::Request::new(request.method, request.url);
         *http_request.headers_mut() = request.headers;
         *http_request.body_mut() = Some(request.body.into());
-        let mut response = shared.http.execute(http_request).await.map_err(transport_error)?;
+        let mut response = self
+            .inner
+            .http
+            .execute(http_request)
+            .await
+            .map_err(transport_error)?;
         let status = response.status();
-        let body = read_body(&mut response, shared.max_response_bytes).await?;
-        let headers = std::mem::take(response.headers_mut());
-        if status.as_u16() >= 400 {
-            Err(Error::http(status, headers, body))
-        } else {
-            Ok(Response::new(status, headers, body))
-        }
+        let body = read_body(&mut response, self.inner.max_response_bytes).await?;
+        Ok((status, std::mem::take(response.headers_mut()), body))
     }
+}
+
+/// Where a 3xx answer points, resolved against the URL it answered (http and https only).
+fn redirect_target(from: &reqwest::Url, headers: &HeaderMap) -> Option<reqwest::Url> {
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    let next = from.join(location).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
 }
 
 fn millis(d: Duration) -> u64 {
@@ -450,6 +545,7 @@ impl<A: fmt::Debug> fmt::Debug for Api<A> {
             .field("timeout", &s.timeout)
             .field("attempt_timeout", &s.attempt_timeout)
             .field("clock", &s.clock)
+            .field("max_redirects", &s.max_redirects)
             .finish()
     }
 }
@@ -465,6 +561,7 @@ struct Parts {
     connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    max_redirects: u32,
 }
 
 /// Builds an endpoint client with other settings: `PetsApi::builder(creds).base_url(..).build()?`.
@@ -491,6 +588,7 @@ impl<E: Endpoint> ApiBuilder<E> {
                 connect_timeout: None,
                 retry: RetryPolicy::default(),
                 clock: Arc::new(SystemClock),
+                max_redirects: 0,
             },
             error: None,
         }
@@ -576,6 +674,23 @@ impl<E: Endpoint> ApiBuilder<E> {
         self
     }
 
+    /// Follows up to `max_hops` redirects (301, 302, 303, 307, 308 with a `Location`) instead of
+    /// returning them as a [`crate::Response`] (the default, `0`). After `max_hops`, the last
+    /// 3xx is returned.
+    ///
+    /// - To the endpoint's own origin (scheme, host, port): the whole pipeline runs again for
+    ///   the new URL: auth headers, interceptors, a fresh SigV4 signature.
+    /// - To any other origin: the request goes without the auth mode, without interceptors and
+    ///   unsigned, and none of `authorization`, `x-api-key`, `x-amz-security-token`, `cookie`,
+    ///   `proxy-authorization` or any `x-amz-*` header goes along (not even one the caller
+    ///   set); the caller's other headers and the body do.
+    ///
+    /// A 303, or a 301/302 answering a `POST`, is followed with a `GET` without body.
+    pub fn follow_redirects(mut self, max_hops: u32) -> Self {
+        self.parts.max_redirects = max_hops;
+        self
+    }
+
     /// The clock signing time is read from (default: the system clock).
     ///
     /// Clock skew: when the endpoint refuses a signature as expired or not yet valid and its
@@ -613,6 +728,7 @@ impl<E: Endpoint> ApiBuilder<E> {
                 retry: self.parts.retry,
                 clock: self.parts.clock,
                 skew: SkewOffset::default(),
+                max_redirects: self.parts.max_redirects,
             }),
         }))
     }

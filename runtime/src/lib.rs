@@ -23,9 +23,9 @@
 //!    earlier one of the same name, so a caller-set `authorization` wins);
 //! 3. interceptors ([`Interceptor`]), in the order they were added;
 //! 4. signing ([`auth::Authorizer::sign`]): SigV4 for `AWS_IAM`, last, so it covers all of the above;
-//! 5. the transport (reqwest; redirects are never followed automatically: a 3xx comes back as a
-//!    [`Response`], so no `authorization`, `x-api-key`, `x-amz-security-token` or signature can
-//!    follow it to another origin);
+//! 5. the transport (reqwest). Redirects are not followed by default: a 3xx comes back as a
+//!    [`Response`]. [`ApiBuilder::follow_redirects`] opts in; a redirect to another origin is
+//!    then sent without `authorization`, `x-api-key`, `x-amz-security-token` or a signature;
 //! 6. after-response hooks ([`Interceptor::after_response`]), read-only, with the outcome.
 //!
 //! Answers with status 400 and above become an [`Error`] of kind [`ErrorKind::Http`] carrying

@@ -66,7 +66,19 @@ impl Request {
 }
 
 /// Header values that carry secrets are never shown.
-const SECRET_HEADERS: [&str; 4] = ["authorization", "x-api-key", "x-amz-security-token", "cookie"];
+const SECRET_HEADERS: [&str; 5] = [
+    "authorization",
+    "x-api-key",
+    "x-amz-security-token",
+    "cookie",
+    "proxy-authorization",
+];
+
+/// Headers never sent to another origin when following a redirect: the secret ones and every
+/// `x-amz-*` header (signing date, content hash).
+pub(crate) fn stays_home(name: &HeaderName) -> bool {
+    SECRET_HEADERS.contains(&name.as_str()) || name.as_str().starts_with("x-amz-")
+}
 
 pub(crate) fn debug_headers(headers: &HeaderMap) -> Vec<(&str, &str)> {
     headers

@@ -29,6 +29,7 @@ parallel tests never share a counter, and every hit is recorded at /_admin/hits/
     /redirect/<key>/<status>/<rest>       answers <status> with Location on the second port
                                           (the "other origin"), which records what arrives
                                           there: /_admin/other-origin
+    /redirect-here/<key>/<status>/<rest>  answers <status> with Location <rest> on this port
 
 Run:  gateway.py --port 0 --port-file /tmp/gw.port --moto-url http://127.0.0.1:5000
 """
@@ -644,7 +645,8 @@ def fault_skew(req: Request) -> Response:
 def fault_redirect(req: Request) -> Response:
     key, status = req.params
     req.gateway.record_hit(key, req)
-    location = f"http://127.0.0.1:{req.gateway.other_port}{req.rest}"
+    port = req.gateway.other_port if req.route == "redirect" else req.sock.getsockname()[1]
+    location = f"http://127.0.0.1:{port}{req.rest}"
     if req.raw_query:
         location += "?" + req.raw_query
     resp = json_response(_int_param(status, "status"), {"message": "moved", "location": location})
@@ -727,6 +729,7 @@ ROUTES: dict[str, Route] = {
     "slow": Route(2, fault_slow),  # /slow/<key>/<ms>/...
     "skew": Route(2, fault_skew),  # /skew/<key>/<seconds>/...
     "redirect": Route(2, fault_redirect),  # /redirect/<key>/<status>/...
+    "redirect-here": Route(2, fault_redirect),  # /redirect-here/<key>/<status>/...
 }
 
 

@@ -968,3 +968,11 @@ def test_redirect_points_at_the_other_origin_which_records(gw):
     assert len(arrived) == 1
     assert arrived[0]["secret_headers"] == ["x-api-key"] and arrived[0]["headers"]["x-plain"] == "p"
     assert "secret-value" not in json.dumps(arrived)
+
+
+def test_redirect_here_stays_on_this_port(gw):
+    key = _key()
+    ans = send(gw, "POST", f"/redirect-here/{key}/308/none/moved?x=1", body=b"b")
+    assert ans.status == 308, ans
+    assert ans.header("location") == f"http://127.0.0.1:{gw.port}/none/moved?x=1"
+    assert [h["status"] for h in hits(gw, key)] == [308]

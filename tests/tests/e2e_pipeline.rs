@@ -539,6 +539,40 @@ async fn a_total_timeout_covers_all_attempts() {
 }
 
 #[tokio::test]
+async fn a_connect_timeout_is_a_timeout_and_retried_even_for_post() {
+    // A listener whose accept queue is full: the kernel drops further SYNs, connects hang.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+    let listener = socket.listen(0).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let _fillers: Vec<_> = (0..3)
+        .filter_map(|_| std::net::TcpStream::connect_timeout(&addr, 50 * MS).ok())
+        .collect();
+    let client = api::StatusApi::builder()
+        .base_url(format!("http://{addr}/dev"))
+        .connect_timeout(100 * MS)
+        .retry(fast().max_attempts(2))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = client
+        .post("/x")
+        .body("p")
+        .send()
+        .await
+        .expect_err("cannot connect");
+    let took = started.elapsed();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
+    assert_eq!(
+        err.attempts(),
+        Some(2),
+        "nothing reached the server: a POST is retried"
+    );
+    assert!(took >= 200 * MS && took < Duration::from_secs(2), "{took:?}");
+    drop(listener);
+}
+
+#[tokio::test]
 async fn each_attempt_can_have_its_own_timeout() {
     let k = key("attempt");
     let client = api::StatusApi::builder()
@@ -614,14 +648,17 @@ async fn redirects_come_back_as_responses_and_secrets_stay_home() {
     let k = key("redirect");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let api_key_client = api::Catalog::builder()
-        .base_url(format!("{}/redirect/{k}/307/landing/apikey", servers::gateway()))
+        .base_url(format!(
+            "{}/redirect/{k}/307/landing/{k}/apikey",
+            servers::gateway()
+        ))
         .interceptor(Recorder(seen.clone()))
         .build()
         .expect("client");
-    let iam_client = pets_builder(&format!("/redirect/{k}/302/landing/iam"))
+    let iam_client = pets_builder(&format!("/redirect/{k}/302/landing/{k}/iam"))
         .build()
         .expect("client");
-    let cup_like = status_api(&format!("/redirect/{k}/301/landing/none"));
+    let cup_like = status_api(&format!("/redirect/{k}/301/landing/{k}/none"));
     let responses = [
         api_key_client
             .get("/items")
@@ -658,10 +695,135 @@ async fn redirects_come_back_as_responses_and_secrets_stay_home() {
         .as_array()
         .expect("list")
         .iter()
-        .filter(|r| r["raw_path"].as_str().is_some_and(|p| p.contains("/landing/")))
+        .filter(|r| r["raw_path"].as_str().is_some_and(|p| p.contains(&k)))
         .collect();
     assert!(arrived.is_empty(), "{arrived:?}");
     assert!(!other.to_string().contains(API_KEY) && !other.to_string().contains(SESSION_TOKEN));
+}
+
+#[tokio::test]
+async fn followed_redirects_are_signed_afresh_at_home() {
+    // Opted in; the same origin: the whole pipeline runs again for the new URL.
+    let k = key("follow-home");
+    let client = pets_builder(&format!("/redirect-here/{k}/307"))
+        .follow_redirects(3)
+        .build()
+        .expect("client");
+    let echo = echo_of(client.put("/pets/7").body("rex").send().await.expect("followed"));
+    assert_eq!(echo["auth"]["mode"], "iam", "botocore checked the new signature");
+    assert_eq!(echo["raw_path"], "/iam/us-west-2/dev/pets/7");
+    assert_eq!(
+        (echo["method"].as_str(), echo["body"].as_str()),
+        (Some("PUT"), Some("rex"))
+    );
+    assert_eq!(hits(&k).await.len(), 1);
+
+    // 303 after a POST: a GET without body.
+    let k = key("follow-303");
+    let echo = echo_of(
+        api::StatusApi::builder()
+            .base_url(format!("{}/redirect-here/{k}/303/none/dev", servers::gateway()))
+            .follow_redirects(1)
+            .build()
+            .expect("client")
+            .post("/orders")
+            .json(&json!({"n": 1}))
+            .send()
+            .await
+            .expect("followed"),
+    );
+    assert_eq!(echo["method"], "GET");
+    assert_eq!(echo["body"], "");
+    assert_eq!(echo["headers"]["content-type"], Value::Null);
+
+    // At most max_hops: then the 3xx is the answer.
+    let k = key("follow-max");
+    let response = api::StatusApi::builder()
+        .base_url(format!(
+            "{}/redirect-here/{k}/307/redirect-here/{k}/308/none/dev",
+            servers::gateway()
+        ))
+        .follow_redirects(1)
+        .build()
+        .expect("client")
+        .get("/x")
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status().as_u16(), 308);
+    assert_eq!(statuses(&k).await, [json!(307), json!(308)]);
+}
+
+#[tokio::test]
+async fn followed_redirects_to_another_origin_carry_no_secrets() {
+    let k = key("follow-abroad");
+    let api_key_client = api::Catalog::builder()
+        .base_url(format!(
+            "{}/redirect/{k}/307/landing/{k}/apikey",
+            servers::gateway()
+        ))
+        .default_header("x-tenant", "acme")
+        .interceptor(interceptor_fn(|request: &mut Request| {
+            request.headers_mut().insert("x-from-interceptor", "yes".parse()?);
+            Ok::<(), BoxError>(())
+        }))
+        .follow_redirects(2)
+        .build()
+        .expect("client");
+    let echo = echo_of(
+        api_key_client
+            .post("/items")
+            .header("authorization", "caller-token-secret")
+            .header("cookie", "session=cookie-secret")
+            .header("x-plain", "p")
+            .body("payload")
+            .send()
+            .await
+            .expect("followed"),
+    );
+    assert_eq!(echo["auth"]["mode"], "other-origin");
+    assert_eq!(echo["method"], "POST", "307 keeps method and body");
+    assert_eq!(echo["body"], "payload");
+    assert_eq!(echo["headers"]["x-tenant"], "acme");
+    assert_eq!(echo["headers"]["x-plain"], "p");
+    for name in ["x-api-key", "authorization", "cookie", "x-from-interceptor"] {
+        assert_eq!(
+            echo["headers"][name],
+            Value::Null,
+            "{name} went to another origin"
+        );
+    }
+
+    let iam_client = pets_builder(&format!("/redirect/{k}/302/landing/{k}/iam"))
+        .follow_redirects(2)
+        .build()
+        .expect("client");
+    let echo = echo_of(iam_client.get("/pets").send().await.expect("followed"));
+    assert_eq!(echo["auth"]["mode"], "other-origin");
+    for name in ["authorization", "x-amz-security-token", "x-amz-date"] {
+        assert_eq!(
+            echo["headers"][name],
+            Value::Null,
+            "{name} went to another origin"
+        );
+    }
+
+    // What the other origin recorded: nothing secret, by name or by value.
+    let other = admin("other-origin").await;
+    let arrived: Vec<&Value> = other["requests"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|r| r["raw_path"].as_str().is_some_and(|p| p.contains(&k)))
+        .collect();
+    assert_eq!(arrived.len(), 2);
+    for r in &arrived {
+        assert_eq!(r["secret_headers"], json!([]), "{r}");
+    }
+    let text = serde_json::to_string(&arrived).expect("JSON");
+    for secret in [API_KEY, SESSION_TOKEN, "caller-token-secret", "cookie-secret"] {
+        assert!(!text.contains(secret), "{secret}");
+    }
 }
 
 // ------------------------------------------------------------------ interceptors and headers
