@@ -171,7 +171,8 @@ impl Error {
     }
 
     /// How many times the request was sent before this error (retries included); `None` for
-    /// errors that did not come from sending a request.
+    /// errors that did not come from sending a request. When more than one, `Display` ends with
+    /// `(after N attempts)`.
     pub fn attempts(&self) -> Option<u32> {
         self.inner.attempts
     }
@@ -227,6 +228,7 @@ impl Error {
                                 | "PriorRequestNotComplete"
                                 | "EC2ThrottledException"
                                 | "TransactionInProgressException"
+                                | "RequestThrottled"
                         )
                     })
             }
