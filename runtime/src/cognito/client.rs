@@ -80,16 +80,6 @@ pub(crate) struct IdentityPool {
     pub(crate) url: reqwest::Url,
 }
 
-/// The HTTP client of a `Cognito` not given one: its own pool (a client shared across tokio
-/// runtimes breaks when the runtime that opened a pooled connection ends), no redirects.
-fn default_http_client() -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| Error::new(ErrorKind::Config, "cannot build the HTTP client").with_source(e))
-}
-
 impl UserPool {
     /// `SECRET_HASH` for `username`, when the app client has a secret.
     pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
@@ -396,7 +386,8 @@ impl CognitoBuilder {
     ) {
         let http = match &self.http {
             Some(c) => Ok(c.clone()),
-            None => default_http_client(),
+            // Its own client, as endpoints have (see `crate::api::default_http_client`).
+            None => crate::api::default_http_client(crate::api::DEFAULT_CONNECT_TIMEOUT),
         };
         let clock = self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
         let store = self
