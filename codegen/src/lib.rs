@@ -32,6 +32,7 @@ pub mod model;
 mod names;
 mod plugin;
 mod read;
+pub mod routes;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ pub use format::{Format, UnknownFormat};
 pub use generate::EndpointItem;
 use model::{AuthorizationType, Config, Endpoint, EndpointKind};
 pub use names::type_name;
+pub use routes::Routes;
 
 /// Reads configs and generates code. Settings follow the `with_x(&mut self, v) -> &mut Self` form.
 ///
@@ -77,6 +79,7 @@ pub struct Generator {
     format: Option<Format>,
     authorizations: Vec<(String, AuthorizationType)>,
     api_keys: Vec<(String, String)>,
+    routes: Vec<(String, String)>,
 }
 
 impl Generator {
@@ -117,6 +120,23 @@ impl Generator {
         let endpoint = endpoint.into();
         self.api_keys.retain(|(k, _)| *k != endpoint);
         self.api_keys.push((endpoint, key.into()));
+        self
+    }
+
+    /// Typed routes for the generated endpoint structs: `source` is Rust, the same `impl` blocks
+    /// the macro takes in its module (see [`routes`]), `file_name` how messages name it.
+    /// Routes on a struct that is not generated, or malformed ones, are errors of
+    /// [`Generator::generate_file`] (and `compile_error!`s in [`Generator::tokens`]).
+    ///
+    /// ```
+    /// let mut generator = amplify_rest_codegen::Generator::new();
+    /// generator.with_routes(
+    ///     "src/routes.rs",
+    ///     r#"impl PetsApi { #[get("/pets/{id}")] fn get_pet(id: u64) -> Pet; }"#,
+    /// );
+    /// ```
+    pub fn with_routes(&mut self, file_name: impl Into<String>, source: impl Into<String>) -> &mut Self {
+        self.routes.push((file_name.into(), source.into()));
         self
     }
 
@@ -250,6 +270,7 @@ impl Generator {
         for item in endpoints {
             out.extend(generate::endpoint_struct(config, item));
         }
+        out.extend(routes::items(&self.routes, endpoints));
         out
     }
 
@@ -308,6 +329,8 @@ impl Generator {
         out: &Path,
     ) -> Result<(), ConfigErrors> {
         let config = self.load(config_path, display_name)?;
+        let endpoints: Vec<_> = config.rest_endpoints().map(EndpointItem::public).collect();
+        routes::generate(&self.routes, &endpoints)?;
         std::fs::write(out, self.source(&config)).map_err(|e| {
             ConfigError::new(
                 display_name,

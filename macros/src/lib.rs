@@ -1,6 +1,8 @@
 //! The `#[amplify_rest]` attribute macro. Use it through the `amplify-rest` crate with the
 //! `macros` feature: `amplify_rest::amplify_rest`.
 
+mod routes;
+
 use std::path::PathBuf;
 
 use amplify_rest_codegen::{EndpointItem, Generator, resolve};
@@ -36,6 +38,47 @@ use syn::{Attribute, Item, ItemMod, LitBool, LitStr};
 /// constructor that takes what its auth mode needs, and a `builder` to change its base URL,
 /// HTTP client, default headers and interceptors. It dereferences to `amplify_rest::Api`, whose
 /// `get`, `post`, `put`, `patch`, `delete` and `head` start requests.
+///
+/// # Typed routes
+/// A `#[routes] impl` block declares routes of an endpoint struct as bodiless methods; each
+/// becomes an `async` method sent through the same pipeline (auth, interceptors, retries,
+/// signing):
+///
+/// ```ignore
+/// #[amplify_rest::amplify_rest(config = "amplifyconfiguration.json")]
+/// pub mod api {
+///     use super::{ApiError, ListQuery, NewPet, Page, Pet};
+///     pub struct PetsApi;
+///
+///     #[routes]
+///     impl PetsApi {
+///         /// One pet.
+///         #[get("/pets/{id}", error = ApiError)]
+///         fn get_pet(id: u64) -> Pet;        // Result<Pet, amplify_rest::RouteError<ApiError>>
+///         #[get("/pets")]
+///         fn list_pets(query: &ListQuery) -> Page<Pet>;  // Result<Page<Pet>, amplify_rest::Error>
+///         #[post("/pets")]
+///         fn create_pet(body: &NewPet) -> Pet;
+///         #[delete("/pets/{id}")]
+///         fn delete_pet(id: u64);            // Result<(), amplify_rest::Error>
+///     }
+/// }
+/// // pets.get_pet(7).await?; pets.list_pets(&ListQuery { limit: Some(10) }).await?;
+/// ```
+///
+/// - The attribute is the HTTP method (`get`, `post`, `put`, `patch`, `delete`, `head`,
+///   `options`) with the path template; `{name}` is the argument `name` (any `Display` type),
+///   percent-encoded as one path segment (a `/` in it is `%2F`).
+/// - `query` is the query string: any `Serialize` value, encoded like `serde_urlencoded`.
+/// - `body` is the JSON body (`content-type: application/json`); GET and HEAD take none.
+/// - The return type is decoded from JSON; `amplify_rest::Response` is the raw answer; none
+///   ignores the body. `error = Type` decodes error answers' bodies:
+///   `amplify_rest::RouteError<Type>`, which still has the untyped `amplify_rest::Error`.
+/// - Methods are `pub` unless written with another visibility; doc comments are kept.
+///
+/// A `{param}` without its argument or the reverse, a duplicate name, a body on GET/HEAD or an
+/// unknown method is a compile error on the offending tokens. A build script gives the same
+/// `impl` blocks to `Generator::with_routes`.
 #[proc_macro_attribute]
 pub fn amplify_rest(attr: proc_macro::TokenStream, item: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand(attr.into(), item.into()).into()
@@ -99,6 +142,9 @@ fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         );
         return e.to_compile_error();
     };
+    // `#[routes] impl` blocks become typed methods; the rest of the module is read as before.
+    let (items, route_impls) = routes::split(items);
+    let items = &items;
 
     let mut generator = Generator::new();
     generator.with_runtime_user_pool(args.runtime_user_pool);
@@ -176,6 +222,7 @@ fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 
     let generated = generator.items(&config, &endpoint_items);
+    let routes = routes::expand(route_impls, &endpoint_items);
     let tracker = rebuild_tracker(&full_path);
     let ItemMod {
         attrs,
@@ -193,6 +240,7 @@ fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
             #tracker
             #(#passthrough)*
             #generated
+            #routes
         }
     }
 }

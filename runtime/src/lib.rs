@@ -62,6 +62,7 @@ mod interceptor;
 mod request;
 mod response;
 mod retry;
+pub mod routes;
 mod secret;
 mod skew;
 mod spec;
@@ -74,6 +75,7 @@ pub use interceptor::{AttemptOutcome, BoxFuture, FnInterceptor, Interceptor, int
 pub use request::{Request, RequestBuilder};
 pub use response::Response;
 pub use retry::{DEFAULT_MAX_ATTEMPTS, RetryPolicy};
+pub use routes::RouteError;
 pub use secret::SecretString;
 pub use spec::{AuthorizationType, Endpoint, EndpointSpec};
 

@@ -29,6 +29,53 @@ pub mod golden {
     pub mod aws_exports {
         include!("../golden/aws_exports.rs");
     }
+    /// `fixtures/configs/all-modes.json` with the typed routes of `fixtures/routes/all_modes.rs`.
+    pub mod all_modes_routes {
+        use serde::{Deserialize, Serialize};
+
+        /// A pet.
+        #[derive(Debug, Deserialize)]
+        pub struct Pet {
+            /// Its id.
+            pub id: u64,
+            /// Its name.
+            pub name: String,
+        }
+
+        /// A new pet.
+        #[derive(Debug, Serialize)]
+        pub struct NewPet {
+            /// Its name.
+            pub name: String,
+        }
+
+        /// A page of results.
+        #[derive(Debug, Deserialize)]
+        pub struct Page<T> {
+            /// The items.
+            pub items: Vec<T>,
+            /// Where the next page starts.
+            pub cursor: Option<String>,
+        }
+
+        /// Query parameters of a list.
+        #[derive(Debug, Serialize)]
+        pub struct ListQuery {
+            /// At most this many.
+            pub limit: Option<u32>,
+            /// Start here.
+            pub cursor: Option<String>,
+        }
+
+        /// The error body of the API.
+        #[derive(Debug, Deserialize)]
+        pub struct ApiError {
+            /// What went wrong.
+            pub message: String,
+        }
+
+        include!("../golden/all_modes_routes.rs");
+    }
 }
 
 pub mod moto;
