@@ -303,7 +303,8 @@ impl<A: Authorizer> Api<A> {
                 );
                 continue;
             }
-            let may_retry = err.is_retryable() && (idempotent || never_sent(&err));
+            let may_retry =
+                !err.is_from_auth_step() && err.is_retryable() && (idempotent || never_sent(&err));
             if !may_retry || counted >= policy.get_max_attempts() {
                 return Err(err.with_attempts(attempt));
             }
@@ -396,7 +397,12 @@ impl<A: Authorizer> Api<A> {
             now: shared.skew.apply(shared.clock.now()),
         };
         // 1. The auth mode's headers.
-        shared.auth.authorize(&mut request, &ctx).await?;
+        // An auth step failure is not retried here: its source retried where that was safe.
+        shared
+            .auth
+            .authorize(&mut request, &ctx)
+            .await
+            .map_err(Error::in_auth_step)?;
         // 2. Client defaults, then this request's headers: a later one replaces an earlier one.
         for (name, value) in shared.default_headers.iter().chain(headers.iter()) {
             request.headers.insert(name.clone(), value.clone());
@@ -408,7 +414,11 @@ impl<A: Authorizer> Api<A> {
             })?;
         }
         // 4. Signing, last, so it covers everything above.
-        shared.auth.sign(&mut request, &ctx).await?;
+        shared
+            .auth
+            .sign(&mut request, &ctx)
+            .await
+            .map_err(Error::in_auth_step)?;
         Ok(request)
     }
 
@@ -504,7 +514,7 @@ fn transport_error(e: reqwest::Error) -> Error {
 }
 
 /// Reads the body, refusing more than `limit` bytes without allocating them up front.
-async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Error> {
+pub(crate) async fn read_body(response: &mut reqwest::Response, limit: usize) -> Result<Bytes, Error> {
     let too_large = || {
         Error::new(
             ErrorKind::Decode,

@@ -59,6 +59,9 @@ struct Inner {
     source: Option<BoxError>,
     /// How many times the request was sent (set by the request pipeline).
     attempts: Option<u32>,
+    /// Whether the auth step failed (credentials, tokens): the pipeline does not retry such a
+    /// failure, which the source (Cognito's client) has retried already where it was safe.
+    auth_step: bool,
 }
 
 /// What a non-2xx answer carried.
@@ -78,8 +81,19 @@ impl Error {
                 http: None,
                 source: None,
                 attempts: None,
+                auth_step: false,
             }),
         }
+    }
+
+    /// Marks an error of the auth step (see `Inner::auth_step`).
+    pub(crate) fn in_auth_step(mut self) -> Self {
+        self.inner.auth_step = true;
+        self
+    }
+
+    pub(crate) fn is_from_auth_step(&self) -> bool {
+        self.inner.auth_step
     }
 
     pub(crate) fn with_source(mut self, source: impl Into<BoxError>) -> Self {
@@ -111,6 +125,7 @@ impl Error {
                 }),
                 source: None,
                 attempts: None,
+                auth_step: false,
             }),
         }
     }

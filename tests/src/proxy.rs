@@ -1,5 +1,7 @@
 //! A small HTTP/1.1 proxy on loopback for tests: counts Cognito operations (`x-amz-target`) on
-//! their way to moto, and can change a request in flight (tampering tests).
+//! their way to moto, can change a request in flight (tampering tests), answer in the
+//! upstream's place with a [`Fault`] (500s, malformed or truncated bodies, resets, a hung
+//! connection), and rewrite the upstream's answers ([`ProxyBuilder::rewrite`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,7 +23,112 @@ pub struct RawRequest {
     pub body: Vec<u8>,
 }
 
+/// An upstream answer as the proxy will send it on (see [`ProxyBuilder::rewrite`]).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header names and values (without `content-length`, which the proxy sets).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What the proxy does instead of forwarding a request (see [`ProxyBuilder::fault`]).
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answers with this status, these headers and this body (`content-length` is added).
+    Answer(RawResponse),
+    /// Writes these bytes as the whole answer (status line, headers, body: anything), then
+    /// closes the connection.
+    Raw(Vec<u8>),
+    /// Writes these bytes, then resets the connection (TCP RST) without a proper end.
+    RawThenReset(Vec<u8>),
+    /// Never answers: keeps the connection open until the client gives up.
+    Hang,
+}
+
+impl Fault {
+    /// An answer with `status`, a JSON `content-type` and `body`.
+    pub fn json(status: u16, body: &str) -> Fault {
+        Fault::Answer(RawResponse {
+            status,
+            headers: vec![("content-type".into(), "application/x-amz-json-1.1".into())],
+            body: body.as_bytes().to_vec(),
+        })
+    }
+
+    /// A Cognito-style error answer: `status`, `x-amzn-errortype` and `{"__type", "message"}`.
+    pub fn aws_error(status: u16, name: &str, message: &str) -> Fault {
+        Fault::Answer(RawResponse {
+            status,
+            headers: vec![
+                ("content-type".into(), "application/x-amz-json-1.1".into()),
+                ("x-amzn-errortype".into(), name.into()),
+            ],
+            body: serde_json::json!({"__type": name, "message": message})
+                .to_string()
+                .into_bytes(),
+        })
+    }
+}
+
 type Transform = dyn Fn(&mut RawRequest) + Send + Sync;
+type FaultFn = dyn Fn(&RawRequest) -> Option<Fault> + Send + Sync;
+type Rewrite = dyn Fn(&RawRequest, &mut RawResponse) + Send + Sync;
+
+/// Builds a [`Proxy`] with request transforms, faults and answer rewrites.
+#[must_use = "call .start()"]
+pub struct ProxyBuilder {
+    upstream: String,
+    transform: Arc<Transform>,
+    fault: Arc<FaultFn>,
+    rewrite: Arc<Rewrite>,
+}
+
+impl std::fmt::Debug for ProxyBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyBuilder")
+            .field("upstream", &self.upstream)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ProxyBuilder {
+    /// Changes each request before it is forwarded (after it was counted).
+    pub fn transform(mut self, f: impl Fn(&mut RawRequest) + Send + Sync + 'static) -> Self {
+        self.transform = Arc::new(f);
+        self
+    }
+
+    /// Decides per request (after it was counted, before the transform) whether to answer with
+    /// a [`Fault`] instead of forwarding it; `None` forwards.
+    pub fn fault(mut self, f: impl Fn(&RawRequest) -> Option<Fault> + Send + Sync + 'static) -> Self {
+        self.fault = Arc::new(f);
+        self
+    }
+
+    /// Changes each upstream answer before it is sent on.
+    pub fn rewrite(mut self, f: impl Fn(&RawRequest, &mut RawResponse) + Send + Sync + 'static) -> Self {
+        self.rewrite = Arc::new(f);
+        self
+    }
+
+    /// Starts the proxy on a free loopback port.
+    pub async fn start(self) -> Proxy {
+        Proxy::spawn(self).await
+    }
+}
+
+/// What one connection's task needs.
+struct Hooks {
+    client: reqwest::Client,
+    upstream: String,
+    counts: Arc<Mutex<HashMap<String, Vec<Vec<u8>>>>>,
+    transform: Arc<Transform>,
+    fault: Arc<FaultFn>,
+    rewrite: Arc<Rewrite>,
+}
 
 /// A running proxy; it stops when the test's runtime ends.
 #[derive(Clone)]
@@ -48,28 +155,42 @@ impl Proxy {
         upstream: &str,
         transform: impl Fn(&mut RawRequest) + Send + Sync + 'static,
     ) -> Proxy {
+        Self::builder(upstream).transform(transform).start().await
+    }
+
+    /// A builder for a proxy to `upstream` that can also fault and rewrite answers.
+    pub fn builder(upstream: &str) -> ProxyBuilder {
+        ProxyBuilder {
+            upstream: upstream.trim_end_matches('/').to_owned(),
+            transform: Arc::new(|_| {}),
+            fault: Arc::new(|_| None),
+            rewrite: Arc::new(|_, _| {}),
+        }
+    }
+
+    async fn spawn(b: ProxyBuilder) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let counts = Arc::new(Mutex::new(HashMap::new()));
-        let upstream = upstream.trim_end_matches('/').to_owned();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let transform: Arc<Transform> = Arc::new(transform);
-        let task_counts = Arc::clone(&counts);
+        let hooks = Arc::new(Hooks {
+            client,
+            upstream: b.upstream,
+            counts: Arc::clone(&counts),
+            transform: b.transform,
+            fault: b.fault,
+            rewrite: b.rewrite,
+        });
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (client, upstream, counts, transform) = (
-                    client.clone(),
-                    upstream.clone(),
-                    Arc::clone(&task_counts),
-                    Arc::clone(&transform),
-                );
+                let hooks = Arc::clone(&hooks);
                 tokio::spawn(async move {
-                    let _ = serve(stream, &client, &upstream, &counts, &*transform).await;
+                    let _ = serve(stream, &hooks).await;
                 });
             }
         });
@@ -97,13 +218,7 @@ impl Proxy {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    client: &reqwest::Client,
-    upstream: &str,
-    counts: &Mutex<HashMap<String, Vec<Vec<u8>>>>,
-    transform: &Transform,
-) -> std::io::Result<()> {
+async fn serve(mut stream: TcpStream, hooks: &Hooks) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     loop {
         let Some(mut request) = read_request(&mut stream, &mut buffer).await? else {
@@ -115,22 +230,50 @@ async fn serve(
             .find(|(k, _)| k.eq_ignore_ascii_case("x-amz-target"))
         {
             let operation = target.rsplit('.').next().unwrap_or(target).to_owned();
-            counts
+            hooks
+                .counts
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .entry(operation)
                 .or_default()
                 .push(request.body.clone());
         }
-        transform(&mut request);
+        match (hooks.fault)(&request) {
+            None => {}
+            Some(Fault::Answer(answer)) => {
+                write_answer(&mut stream, &answer).await?;
+                continue;
+            }
+            Some(Fault::Raw(bytes)) => {
+                stream.write_all(&bytes).await?;
+                stream.shutdown().await?;
+                return Ok(());
+            }
+            Some(Fault::RawThenReset(bytes)) => {
+                stream.write_all(&bytes).await?;
+                stream.flush().await?;
+                // A zero linger makes the close an RST; it never blocks.
+                stream.set_zero_linger()?;
+                return Ok(());
+            }
+            Some(Fault::Hang) => {
+                // Wait until the client hangs up (reads return 0 or fail).
+                let mut sink = [0u8; 1024];
+                while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                return Ok(());
+            }
+        }
+        (hooks.transform)(&mut request);
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-        let mut builder = client.request(method, format!("{upstream}{}", request.target));
+        let mut builder = hooks
+            .client
+            .request(method, format!("{}{}", hooks.upstream, request.target));
         for (k, v) in &request.headers {
             if !matches!(k.to_ascii_lowercase().as_str(), "content-length" | "connection") {
                 builder = builder.header(k.as_str(), v.as_str());
             }
         }
-        let answer = match builder.body(request.body).send().await {
+        let answer = match builder.body(request.body.clone()).send().await {
             Ok(r) => r,
             Err(_) => {
                 stream
@@ -139,23 +282,36 @@ async fn serve(
                 continue;
             }
         };
-        let status = answer.status();
-        let headers = answer.headers().clone();
-        let body = answer.bytes().await.unwrap_or_default();
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\n",
-            status.as_u16(),
-            status.canonical_reason().unwrap_or("")
-        );
-        for (k, v) in &headers {
-            if !matches!(k.as_str(), "content-length" | "transfer-encoding" | "connection") {
-                head.push_str(&format!("{k}: {}\r\n", v.to_str().unwrap_or("")));
-            }
-        }
-        head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-        stream.write_all(head.as_bytes()).await?;
-        stream.write_all(&body).await?;
+        let status = answer.status().as_u16();
+        let headers = answer
+            .headers()
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "content-length" | "transfer-encoding" | "connection"))
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = answer.bytes().await.unwrap_or_default().to_vec();
+        let mut answer = RawResponse {
+            status,
+            headers,
+            body,
+        };
+        (hooks.rewrite)(&request, &mut answer);
+        write_answer(&mut stream, &answer).await?;
     }
+}
+
+async fn write_answer(stream: &mut TcpStream, answer: &RawResponse) -> std::io::Result<()> {
+    let reason = reqwest::StatusCode::from_u16(answer.status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", answer.status);
+    for (k, v) in &answer.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("content-length: {}\r\n\r\n", answer.body.len()));
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&answer.body).await
 }
 
 /// Reads one request (head and `content-length` body); `None` at the end of the connection.

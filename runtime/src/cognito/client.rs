@@ -71,6 +71,8 @@ pub(crate) struct UserPool {
     pub(crate) app_client_secret: Option<SecretString>,
     pub(crate) region: String,
     pub(crate) url: reqwest::Url,
+    /// How long one attempt of a call may take.
+    pub(crate) timeout: Duration,
 }
 
 /// The identity pool settings (used for `AWS_IAM` credentials).
@@ -78,6 +80,8 @@ pub(crate) struct IdentityPool {
     pub(crate) pool_id: String,
     pub(crate) region: String,
     pub(crate) url: reqwest::Url,
+    /// How long one attempt of a call may take.
+    pub(crate) timeout: Duration,
 }
 
 impl UserPool {
@@ -94,7 +98,15 @@ impl UserPool {
         operation: &str,
         body: &serde_json::Value,
     ) -> Result<serde_json::Value, Error> {
-        service::call(http, &self.url, service::USER_POOLS, operation, body).await
+        service::call(
+            http,
+            &self.url,
+            service::USER_POOLS,
+            operation,
+            body,
+            self.timeout,
+        )
+        .await
     }
 }
 
@@ -133,15 +145,20 @@ impl Cognito {
         });
         Cognito {
             inner: Arc::new_cyclic(|session| {
-                let identity = settings.as_ref().ok().and_then(|s| s.identity_pool.as_ref()).map(|pool| {
-                    super::identity::IdentityPool::from_parts(
-                        pool.pool_id.clone(),
-                        pool.url.clone(),
-                        http.clone(),
-                        Arc::clone(&clock),
-                        Arc::new(super::credentials::SessionLogins(session.clone())),
-                    )
-                });
+                let identity = settings
+                    .as_ref()
+                    .ok()
+                    .and_then(|s| s.identity_pool.as_ref())
+                    .map(|pool| {
+                        super::identity::IdentityPool::from_parts(
+                            pool.pool_id.clone(),
+                            pool.url.clone(),
+                            pool.timeout,
+                            http.clone(),
+                            Arc::clone(&clock),
+                            Arc::new(super::credentials::SessionLogins(session.clone())),
+                        )
+                    });
                 Inner {
                     settings,
                     http,
@@ -258,6 +275,7 @@ pub struct CognitoBuilder {
     identity_region: Option<String>,
     flow: Option<AuthFlow>,
     refresh_method: RefreshMethod,
+    call_timeout: Option<Duration>,
     user_pool_url: Option<String>,
     identity_url: Option<String>,
     http: Option<reqwest::Client>,
@@ -363,6 +381,16 @@ impl CognitoBuilder {
         self
     }
 
+    /// How long one attempt of a Cognito call (user pool and identity pool) may take, from
+    /// connecting to the end of the answer (default 30 s). Running out is an
+    /// [`ErrorKind::Timeout`] error; calls that are safe to repeat (`InitiateAuth`, `GetId`,
+    /// `GetCredentialsForIdentity`, `GlobalSignOut`) are tried 3 times in all on timeouts,
+    /// connection failures, 5xx answers and throttling.
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.call_timeout = Some(timeout);
+        self
+    }
+
     /// The client.
     ///
     /// # Errors
@@ -429,6 +457,7 @@ impl CognitoBuilder {
                     app_client_secret: self.app_client_secret.clone().filter(|s| !s.is_empty()),
                     region,
                     url,
+                    timeout: self.call_timeout.unwrap_or(service::DEFAULT_CALL_TIMEOUT),
                 })
             }
             _ => {
@@ -456,6 +485,7 @@ impl CognitoBuilder {
                     pool_id: pool_id.clone(),
                     region,
                     url,
+                    timeout: self.call_timeout.unwrap_or(service::DEFAULT_CALL_TIMEOUT),
                 })
             }
         };

@@ -101,6 +101,7 @@ pub struct IdentityPool {
 struct Inner {
     pool_id: String,
     url: reqwest::Url,
+    timeout: Duration,
     http: reqwest::Client,
     clock: Arc<dyn Clock>,
     logins: Arc<dyn LoginSource>,
@@ -123,6 +124,7 @@ struct Cached {
 pub struct IdentityPoolBuilder {
     pool: IdentityPoolConfig,
     url: Option<String>,
+    timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     clock: Arc<dyn Clock>,
     logins: Arc<dyn LoginSource>,
@@ -141,6 +143,13 @@ impl IdentityPoolBuilder {
     /// The identity service URL (default `https://cognito-identity.<region>.amazonaws.com/`).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.url = Some(url.into());
+        self
+    }
+
+    /// How long one attempt of an identity call may take (default 30 s); see
+    /// [`crate::cognito::CognitoBuilder::call_timeout`].
+    pub fn call_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -178,6 +187,7 @@ impl IdentityPoolBuilder {
         Ok(IdentityPool::from_parts(
             self.pool.pool_id.to_owned(),
             url,
+            self.timeout.unwrap_or(service::DEFAULT_CALL_TIMEOUT),
             http,
             self.clock,
             self.logins,
@@ -190,6 +200,7 @@ impl IdentityPool {
     pub(crate) fn from_parts(
         pool_id: String,
         url: reqwest::Url,
+        timeout: Duration,
         http: reqwest::Client,
         clock: Arc<dyn Clock>,
         logins: Arc<dyn LoginSource>,
@@ -198,6 +209,7 @@ impl IdentityPool {
             inner: Arc::new(Inner {
                 pool_id,
                 url,
+                timeout,
                 http,
                 clock,
                 logins,
@@ -213,6 +225,7 @@ impl IdentityPool {
         IdentityPoolBuilder {
             pool,
             url: None,
+            timeout: None,
             http: None,
             clock: Arc::new(SystemClock),
             logins: Arc::new(GuestOnly),
@@ -308,6 +321,7 @@ impl IdentityPool {
                     IDENTITY,
                     "GetId",
                     &json!({ "IdentityPoolId": inner.pool_id, "Logins": Self::logins_json(login) }),
+                    inner.timeout,
                 )
                 .await?;
                 let id = service::str_field(&answer, "IdentityId")
@@ -331,6 +345,7 @@ impl IdentityPool {
             IDENTITY,
             "GetCredentialsForIdentity",
             &request,
+            inner.timeout,
         )
         .await?;
         let credentials = parse_credentials(&answer)?;

@@ -62,11 +62,16 @@ pub(crate) fn claims(token: &str, which: &str) -> Result<Claims, Error> {
         .and_then(epoch)
         .ok_or_else(|| bad("it has no usable `exp` claim"))?;
     let sub = raw.sub.ok_or_else(|| bad("it has no `sub` claim"))?;
+    let iat = raw.iat.as_ref().and_then(epoch);
+    // Such a token has no lifetime: it would look stale at once and be refreshed on every call.
+    if iat.is_some_and(|iat| iat >= exp) {
+        return Err(bad("it expires before it was issued (`exp` <= `iat`)"));
+    }
     Ok(Claims {
         sub,
         username: raw.username.or(raw.cognito_username),
         exp,
-        iat: raw.iat.as_ref().and_then(epoch),
+        iat,
     })
 }
 
@@ -111,6 +116,10 @@ mod tests {
             (token(r#"{"sub":"s","exp":-1}"#), "`exp`"),
             (token(r#"{"sub":"s","exp":"soon"}"#), "JSON object"),
             (token(r#"{"exp":1}"#), "`sub`"),
+            (
+                token(r#"{"sub":"s","exp":100,"iat":100}"#),
+                "before it was issued",
+            ),
         ] {
             let e = claims(&t, "access token").expect_err(&t);
             assert_eq!(e.kind(), ErrorKind::Decode);
