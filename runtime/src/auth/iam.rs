@@ -167,6 +167,12 @@ impl Authorizer for Iam {
     }
 }
 
+/// Whether aws-sigv4's own TRACE events are let through (`AMPLIFY_REST_TRACE_SIGV4=1`).
+fn trace_sigv4() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("AMPLIFY_REST_TRACE_SIGV4").is_ok_and(|v| v == "1"))
+}
+
 /// Signs `request` in place with SigV4 for `execute-api` in `region` at `now`.
 pub(crate) fn sign_request(
     request: &mut Request,
@@ -208,7 +214,15 @@ pub(crate) fn sign_request(
         SignableBody::Bytes(&request.body),
     )
     .map_err(|e| signing_error("the request cannot be signed", Some(Box::new(e))))?;
-    let (instructions, _signature) = sign(signable, &params)
+    // aws-sigv4 logs at TRACE the request as given to it, header values included, so a cookie
+    // or key a caller set would show in the logs: it is muted while signing unless
+    // `AMPLIFY_REST_TRACE_SIGV4=1` asks for it (to debug a signature mismatch).
+    let signed = if trace_sigv4() {
+        sign(signable, &params)
+    } else {
+        tracing::dispatcher::with_default(&tracing::Dispatch::none(), || sign(signable, &params))
+    };
+    let (instructions, _signature) = signed
         .map_err(|e| signing_error("signing failed", Some(Box::new(e))))?
         .into_parts();
     for (name, value) in instructions.headers() {
