@@ -79,6 +79,7 @@ fn read_entry(r: &mut Reader<'_>, path: &str, item: &Value) -> Option<RawEndpoin
         region: region.map(|(u, p)| (u.to_owned(), p)),
         authorization: authorization?,
         api_key: api_key.map(|(u, p)| (u.to_owned(), p)),
+        setting: None,
     })
 }
 

@@ -66,6 +66,7 @@ fn read_entry(r: &mut Reader<'_>, name: &str, path: &str, value: &Value) -> Opti
         region: region.map(|(u, p)| (u.to_owned(), p)),
         authorization: authorization?,
         api_key: api_key.map(|(u, p)| (u.to_owned(), p)),
+        setting: None,
     })
 }
 

@@ -63,6 +63,7 @@ fn read_endpoint(r: &mut Reader<'_>, name: &str, path: &str, value: &Value) -> O
         region: region.map(|(u, p)| (u.to_owned(), p)),
         authorization: authorization?,
         api_key: api_key.map(|(u, p)| (u.to_owned(), p)),
+        setting: None,
     })
 }
 

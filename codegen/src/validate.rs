@@ -16,6 +16,8 @@ pub(crate) struct RawEndpoint {
     pub(crate) region: Option<(String, Pos)>,
     pub(crate) authorization: Authorization,
     pub(crate) api_key: Option<(String, Pos)>,
+    /// The name a per-endpoint setting gave for it, if one changed its authorization.
+    pub(crate) setting: Option<String>,
 }
 
 /// How an endpoint's requests are authorized, and where that was decided.
@@ -102,6 +104,7 @@ pub(crate) fn apply_overrides(r: &mut Reader<'_>, raw: &mut [RawEndpoint], overr
                 pos: e.name_pos,
                 source: AuthSource::Setting,
             };
+            e.setting = Some(key.clone());
         }
         if !found {
             unknown(r, key, "authorization");
@@ -217,6 +220,7 @@ pub(crate) fn endpoints(
                     "missing `apiKey`: an `API_KEY` endpoint needs the key to send as `x-api-key`",
                 );
                 if source == AuthSource::Setting {
+                    err.setting.clone_from(&e.setting);
                     err.help = Some(format!(
                         "give the key with `Generator::with_api_key(\"{}\", ...)`, the macro's \
                          `api_key(...)` or the CLI's `--api-key {}=KEY`",
@@ -252,6 +256,11 @@ pub(crate) fn endpoints(
                  (`runtime_user_pool = true` in the macro, `with_runtime_user_pool(true)` in the generator)"
                     .to_owned(),
             );
+            if source == AuthSource::Setting
+                && let Some(err) = r.errors.last_mut()
+            {
+                err.setting.clone_from(&e.setting);
+            }
             ok = false;
         }
         if out.iter().any(|o| o.name == e.name) {

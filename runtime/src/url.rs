@@ -21,14 +21,27 @@ pub(crate) struct BaseUrl {
     path: String,
 }
 
+/// `url` as an error may show it: user info (`user:password@`) replaced by `***@`.
+fn shown_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 impl BaseUrl {
     pub(crate) fn parse(base: &str) -> Result<Self, Error> {
+        let shown = shown_url(base);
         let url = reqwest::Url::parse(base)
-            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid base URL \"{base}\": {e}")))?;
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid base URL \"{shown}\": {e}")))?;
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(Error::new(
                 ErrorKind::Config,
-                format!("invalid base URL \"{base}\": expected an absolute http(s) URL"),
+                format!("invalid base URL \"{shown}\": expected an absolute http(s) URL"),
             ));
         }
         if !url.username().is_empty() || url.password().is_some() {
@@ -126,6 +139,20 @@ fn encode_path_into(path: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::BaseUrl;
+
+    #[test]
+    fn errors_never_show_a_password() {
+        for bad in [
+            "https://u:pw-secret@ho st/dev",
+            "ftp://u:pw-secret@host/",
+            "https://u:pw-secret@x/",
+        ] {
+            let e = BaseUrl::parse(bad).err().expect(bad).to_string();
+            assert!(!e.contains("pw-secret"), "{e}");
+        }
+        assert_eq!(super::shown_url("https://a:b@h/p@q"), "https://***@h/p@q");
+        assert_eq!(super::shown_url("https://h/p@q"), "https://h/p@q");
+    }
 
     fn join(base: &str, path: &str, query: &[(&str, &str)]) -> String {
         let q: Vec<(String, String)> = query
