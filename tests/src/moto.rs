@@ -81,8 +81,13 @@ impl UserPool {
             }),
         )
         .await;
-        let client_id = client["UserPoolClient"]["ClientId"].as_str().expect("client id").to_owned();
-        let client_secret = client["UserPoolClient"]["ClientSecret"].as_str().map(str::to_owned);
+        let client_id = client["UserPoolClient"]["ClientId"]
+            .as_str()
+            .expect("client id")
+            .to_owned();
+        let client_secret = client["UserPoolClient"]["ClientSecret"]
+            .as_str()
+            .map(str::to_owned);
         assert_eq!(client_secret.is_some(), secret);
         let user = format!("{name}-user");
         add_user(&id, &user, Some(PASSWORD)).await;
@@ -102,5 +107,8 @@ pub async fn create_identity_pool(name: &str) -> String {
         json!({"IdentityPoolName": name, "AllowUnauthenticatedIdentities": true}),
     )
     .await;
-    answer["IdentityPoolId"].as_str().expect("IdentityPoolId").to_owned()
+    answer["IdentityPoolId"]
+        .as_str()
+        .expect("IdentityPoolId")
+        .to_owned()
 }

@@ -44,8 +44,15 @@ async fn environment_and_custom_sources() {
         std::env::remove_var("AWS_ACCESS_KEY_ID");
         std::env::remove_var("AWS_SECRET_ACCESS_KEY");
     }
-    let pets = api::PetsApi::builder(EnvironmentCredentials).base_url(base()).build().expect("client");
-    let err = pets.get("/pets").send().await.expect_err("no credentials in the environment");
+    let pets = api::PetsApi::builder(EnvironmentCredentials)
+        .base_url(base())
+        .build()
+        .expect("client");
+    let err = pets
+        .get("/pets")
+        .send()
+        .await
+        .expect_err("no credentials in the environment");
     assert_eq!(err.kind(), ErrorKind::Credentials);
 
     // SAFETY: as above.
@@ -54,21 +61,44 @@ async fn environment_and_custom_sources() {
         std::env::set_var("AWS_SECRET_ACCESS_KEY", "static-secret-key-for-tests");
         std::env::set_var("AWS_SESSION_TOKEN", "env-session");
     }
-    let echo: Value = pets.get("/pets").send().await.expect("signed from the environment").json().expect("JSON");
+    let echo: Value = pets
+        .get("/pets")
+        .send()
+        .await
+        .expect("signed from the environment")
+        .json()
+        .expect("JSON");
     assert_eq!(echo["auth"]["access_key_id"], "AKIDEXAMPLESTATIC");
     assert_eq!(echo["auth"]["session_token"], "env-session");
 
-    let own = api::PetsApi::builder(Rotating::default()).base_url(base()).build().expect("client");
+    let own = api::PetsApi::builder(Rotating::default())
+        .base_url(base())
+        .build()
+        .expect("client");
     for expected in ["rotation-0", "rotation-1", "rotation-0"] {
-        let echo: Value = own.get("/pets").send().await.expect("signed").json().expect("JSON");
+        let echo: Value = own
+            .get("/pets")
+            .send()
+            .await
+            .expect("signed")
+            .json()
+            .expect("JSON");
         assert_eq!(echo["auth"]["session_token"], expected, "asked per request");
     }
 }
 
 #[test]
 fn credentials_never_show_their_secrets() {
-    let c = Credentials::new("AKIDSHOWN", "the-secret-key", Some("the-session-token".into()), None);
+    let c = Credentials::new(
+        "AKIDSHOWN",
+        "the-secret-key",
+        Some("the-session-token".into()),
+        None,
+    );
     let text = format!("{c:?}");
     assert!(text.contains("AKIDSHOWN"));
-    assert!(!text.contains("the-secret-key") && !text.contains("the-session-token"), "{text}");
+    assert!(
+        !text.contains("the-secret-key") && !text.contains("the-session-token"),
+        "{text}"
+    );
 }

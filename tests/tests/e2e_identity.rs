@@ -5,10 +5,10 @@
 use std::time::Duration;
 
 use amplify_rest::ManualClock;
-use amplify_rest::cognito::IdentityPool;
-use amplify_rest::config::IdentityPoolConfig;
 use amplify_rest::auth::Cognito;
+use amplify_rest::cognito::IdentityPool;
 use amplify_rest::config::AuthFlow;
+use amplify_rest::config::IdentityPoolConfig;
 use amplify_rest_tests::moto::{self, PASSWORD};
 use amplify_rest_tests::proxy::Proxy;
 use amplify_rest_tests::servers;
@@ -157,9 +157,10 @@ fn credential_calls(proxy: &Proxy) -> Vec<(String, Option<(String, String)>)> {
         .map(|b| {
             let v: Value = serde_json::from_slice(b).expect("JSON body");
             let identity = v["IdentityId"].as_str().expect("IdentityId").to_owned();
-            let login = v["Logins"].as_object().and_then(|m| m.iter().next()).map(|(k, t)| {
-                (k.clone(), t.as_str().unwrap_or_default().to_owned())
-            });
+            let login = v["Logins"]
+                .as_object()
+                .and_then(|m| m.iter().next())
+                .map(|(k, t)| (k.clone(), t.as_str().unwrap_or_default().to_owned()));
             (identity, login)
         })
         .collect()
@@ -185,13 +186,22 @@ async fn guest_then_signed_in_then_guest_again_with_no_restart() {
     let provider = format!("cognito-idp.us-east-1.amazonaws.com/{}", user_pool.id);
 
     // 1. Nobody signed in: guest credentials, no Logins.
-    let echo: Value = pets.get("/pets").send().await.expect("guest call").json().expect("JSON");
+    let echo: Value = pets
+        .get("/pets")
+        .send()
+        .await
+        .expect("guest call")
+        .json()
+        .expect("JSON");
     assert_eq!(echo["auth"]["access_key_id"], "TESTACCESSKEY12345");
     let calls = credential_calls(&proxy);
     assert_eq!(calls.len(), 1);
     let (guest_identity, login) = calls[0].clone();
     assert_eq!(login, None, "guest credentials carry no Logins");
-    assert_eq!(auth.identity_pool().and_then(|p| p.identity_id()), Some(guest_identity.clone()));
+    assert_eq!(
+        auth.identity_pool().and_then(|p| p.identity_id()),
+        Some(guest_identity.clone())
+    );
 
     // 2. Sign in: the next request is signed with the signed-in identity's credentials.
     auth.sign_in(&user_pool.user, PASSWORD).await.expect("sign in");
@@ -200,8 +210,15 @@ async fn guest_then_signed_in_then_guest_again_with_no_restart() {
     let calls = credential_calls(&proxy);
     assert_eq!(calls.len(), 2);
     let (user_identity, login) = calls[1].clone();
-    assert_eq!(login, Some((provider.clone(), id_token)), "Logins keyed by the user pool, the ID token");
-    assert_ne!(user_identity, guest_identity, "a separate identity for the signed-in user");
+    assert_eq!(
+        login,
+        Some((provider.clone(), id_token)),
+        "Logins keyed by the user pool, the ID token"
+    );
+    assert_ne!(
+        user_identity, guest_identity,
+        "a separate identity for the signed-in user"
+    );
     pets.get("/pets").send().await.expect("cached");
     assert_eq!(credential_calls(&proxy).len(), 2, "cached while signed in");
 
@@ -214,7 +231,9 @@ async fn guest_then_signed_in_then_guest_again_with_no_restart() {
     assert_eq!(proxy.count("GetId"), 2, "one identity per login state");
 
     // 4. Signing in again reuses the user's identity too.
-    auth.sign_in(&user_pool.user, PASSWORD).await.expect("sign in again");
+    auth.sign_in(&user_pool.user, PASSWORD)
+        .await
+        .expect("sign in again");
     pets.get("/pets").send().await.expect("signed in again");
     let calls = credential_calls(&proxy);
     assert_eq!(calls[3].0, user_identity);
@@ -255,7 +274,10 @@ async fn a_user_pool_token_refresh_renews_the_identity_credentials() {
 
 #[tokio::test]
 async fn without_an_identity_pool_iam_is_a_config_error() {
-    let auth = Cognito::builder().user_pool("us-east-1_abc", "client").build().expect("cognito");
+    let auth = Cognito::builder()
+        .user_pool("us-east-1_abc", "client")
+        .build()
+        .expect("cognito");
     let pets = api::PetsApi::builder(&auth)
         .base_url(format!("{}/iam/us-west-2/dev", servers::gateway()))
         .build()
