@@ -237,3 +237,29 @@ pub(crate) fn sign_request(
     }
     Ok(())
 }
+
+/// The `AWS_IAM` signing step exactly as the pipeline runs it (credentials from the provider,
+/// then SigV4) on a request made of these parts; returns the signed headers.
+///
+/// For the benchmarks in `bench/` only: not part of the API, may change at any time.
+#[doc(hidden)]
+pub async fn sign_for_benchmark(
+    iam: &Iam,
+    spec: &crate::spec::EndpointSpec,
+    method: http::Method,
+    url: reqwest::Url,
+    headers: http::HeaderMap,
+    body: bytes::Bytes,
+    now: SystemTime,
+) -> Result<http::HeaderMap, Error> {
+    let mut request = Request {
+        method,
+        url,
+        headers,
+        body,
+        attempt: 1,
+    };
+    let ctx = AuthContext { spec, now };
+    iam.sign(&mut request, &ctx).await?;
+    Ok(request.headers)
+}

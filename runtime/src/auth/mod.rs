@@ -19,6 +19,8 @@ use std::future::Future;
 use std::time::SystemTime;
 
 pub use api_key::ApiKey;
+#[doc(hidden)]
+pub use iam::sign_for_benchmark;
 pub use iam::{Credentials, CredentialsProvider, EnvironmentCredentials, Iam};
 pub use none::NoAuth;
 pub use oidc::{FnTokenProvider, Oidc, TokenProvider, token_fn};
