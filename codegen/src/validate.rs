@@ -190,6 +190,7 @@ pub(crate) fn endpoints(
         if let Some((url, pos)) = &e.url
             && let Err(why) = check_url(url)
         {
+            let url = shown_url(url);
             r.error(&join_path(&e.path, "endpoint"), *pos, format!("\"{url}\" {why}; expected an absolute http(s) URL such as `https://abc123.execute-api.us-east-1.amazonaws.com/dev`"));
             ok = false;
         }
@@ -309,6 +310,19 @@ fn is_region(region: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && region.bytes().last().is_some_and(|b| b.is_ascii_digit())
+}
+
+/// `url` as an error may show it: user info (`user:password@`) replaced by `***@`, so a
+/// password in a config never reaches build logs.
+fn shown_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
 }
 
 /// Checks that `url` is an absolute http(s) URL with a host, no credentials, no query and no fragment.

@@ -40,6 +40,12 @@ const CASES: &[(&str, Setup, &str, &str)] = &[
         "absolute http(s) URL",
     ),
     (
+        "userinfo-endpoint.json",
+        defaults,
+        "api.plugins.awsAPIPlugin.adminApi.endpoint",
+        "\"https://***@abc123.execute-api.us-east-1.amazonaws.com/dev\" carries credentials (`user:password@`)",
+    ),
+    (
         "colliding-names.json",
         defaults,
         "api.plugins.awsAPIPlugin.leads_api",
@@ -225,4 +231,15 @@ fn the_build_script_path_writes_formatted_code() {
     std::fs::remove_file(&out).ok();
     assert!(text.contains("pub struct PetsApi(::amplify_rest::Api<::amplify_rest::auth::Iam>);"));
     assert!(!text.contains("StoreGraph"), "GraphQL APIs are not generated");
+}
+
+#[test]
+fn a_password_in_an_endpoint_url_is_never_shown() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad");
+    let err = Generator::new()
+        .load(&root.join("userinfo-endpoint.json"), "userinfo-endpoint.json")
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("carries credentials"), "{err}");
+    assert!(!err.contains("hunter2") && !err.contains("admin:"), "{err}");
 }
