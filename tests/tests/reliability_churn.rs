@@ -54,13 +54,15 @@ where
     let stop = Arc::new(AtomicBool::new(false));
     let requests = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
+    let completed = Arc::new(AtomicU64::new(0));
     let mut tasks = JoinSet::new();
     for _ in 0..SENDERS {
-        let (send, stop, requests, failures) = (
+        let (send, stop, requests, failures, completed) = (
             Arc::clone(&send),
             Arc::clone(&stop),
             Arc::clone(&requests),
             Arc::clone(&failures),
+            Arc::clone(&completed),
         );
         tasks.spawn(async move {
             while !stop.load(Ordering::Relaxed) {
@@ -69,6 +71,7 @@ where
                     failures.fetch_add(1, Ordering::Relaxed);
                     eprintln!("a request failed: {e}");
                 }
+                completed.fetch_add(1, Ordering::Relaxed);
             }
         });
     }
@@ -78,9 +81,14 @@ where
         tokio::time::sleep(TICK).await;
         clock.advance(step);
         expiries += 1;
+        // Each expiry is met by a request before the next: wait until one sent after it is done
+        // (at most SENDERS were in flight when the clock moved). Bounded, for a stuck server.
+        let mark = completed.load(Ordering::Relaxed) + SENDERS as u64 + 1;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while completed.load(Ordering::Relaxed) < mark && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
-    // Senders meet the last expiry too.
-    tokio::time::sleep(TICK).await;
     stop.store(true, Ordering::Relaxed);
     while let Some(r) = tasks.join_next().await {
         r.expect("a sender panicked");
