@@ -200,9 +200,9 @@ impl<A: Authorizer> Api<A> {
         );
         let started = Instant::now();
         let attempts = AtomicU32::new(0);
-        let run = self
-            .run(method, url, headers, body, options, &attempts)
-            .instrument(span.clone());
+        // Boxed: the pipeline's future is several KiB, and moving it (into `instrument`, into
+        // `timeout`, into the caller's future) copies all of it; a box moves a pointer.
+        let run = Box::pin(self.run(method, url, headers, body, options, &attempts)).instrument(span.clone());
         let result = match options.timeout.or(shared.timeout) {
             // The total limit covers every attempt and the waits between them.
             Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
@@ -251,7 +251,8 @@ impl<A: Authorizer> Api<A> {
                 latency_ms = Empty,
             );
             let started = Instant::now();
-            let one = self.attempt(&method, &url, &headers, &body, attempt);
+            // Boxed for the same reason: moved into `instrument` and maybe `timeout` each attempt.
+            let one = Box::pin(self.attempt(&method, &url, &headers, &body, attempt));
             let result = match attempt_timeout {
                 Some(limit) => tokio::time::timeout(limit, one)
                     .instrument(span.clone())

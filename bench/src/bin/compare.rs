@@ -1,7 +1,7 @@
 //! The side-by-side comparison harness of amplify-rest; prints the tables of `BENCHMARKS.md`.
 //!
 //! ```sh
-//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (~5 min)
+//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (~6 min)
 //! cargo run --release -p amplify-rest-bench --bin compare -- --quick # fewer, smaller rounds
 //! ```
 //!
@@ -46,8 +46,8 @@ const USAGE: &str = "\
 usage: compare [--quick] [--rounds N] [--requests N] [--no-python] [--no-moto] [--only LETTERS]
 
   --quick        3 rounds of smaller batches (a quick look; the recorded numbers use the default)
-  --rounds N     rounds of every measurement (default 7)
-  --requests N   requests per batch at concurrency 64 (default 20000; concurrency 1 uses N/8;
+  --rounds N     rounds of every measurement (default 5)
+  --requests N   requests per batch at concurrency 64 (default 12800; concurrency 1 uses N/8;
                  the Python peer N/20 and N/40)
   --no-python    skip row (f)
   --no-moto      skip row (e) and the contention measurement
@@ -65,8 +65,8 @@ struct Options {
 impl Options {
     fn from_args() -> Result<Options, String> {
         let mut o = Options {
-            rounds: 7,
-            requests: 20_000,
+            rounds: 5,
+            requests: 12_800,
             python: true,
             moto: true,
             only: None,

@@ -1,11 +1,14 @@
 use std::fmt;
 use std::future::Future;
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 use super::{AuthContext, Authorizer};
 use crate::error::{Error, ErrorKind};
 use crate::request::Request;
+
+/// The header name, made once (a `&str` name is parsed and hashed again on every insert).
+const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 
 /// `API_KEY`: sends the key as `x-api-key`. Generated code builds it from the config's `apiKey`.
 #[derive(Clone)]
@@ -45,7 +48,7 @@ impl Authorizer for ApiKey {
     ) -> impl Future<Output = Result<(), Error>> + Send {
         let result = match &self.header {
             Ok(value) => {
-                request.headers.insert("x-api-key", value.clone());
+                request.headers.insert(X_API_KEY, value.clone());
                 Ok(())
             }
             Err(()) => Err(Error::new(
