@@ -679,6 +679,10 @@ async fn a_2_gib_content_length_is_refused_without_allocating_it() {
     let e = roomy.get("/huge-allowed").send().await.expect_err("cut short");
     assert_eq!(e.kind(), ErrorKind::Transport, "{}", chain(&e));
     let grown_mib = peak_rss_kib().saturating_sub(before) / 1024;
+    eprintln!(
+        "peak RSS before the 2 GiB answers: {before} KiB, after: {} KiB",
+        peak_rss_kib()
+    );
     assert!(grown_mib < 256, "the peak RSS grew by {grown_mib} MiB");
 
     // The limit is configurable, with and without a Content-Length.
