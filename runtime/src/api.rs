@@ -328,12 +328,14 @@ impl<A: Authorizer> Api<A> {
         attempt: u32,
     ) -> Result<Response, Error> {
         let shared = &*self.inner;
-        let home = url.origin();
+        // The first URL's origin, worked out only once a redirect is followed (off the hot path).
+        let mut home = None;
         let (mut method, mut url, mut body) = (method.clone(), url.clone(), body.clone());
         let mut headers = std::borrow::Cow::Borrowed(headers);
         let mut hops = 0;
         loop {
-            let request = if url.origin() == home {
+            let same_origin = hops == 0 || home.as_ref() == Some(&url.origin());
+            let request = if same_origin {
                 self.prepare(method.clone(), url.clone(), &headers, body.clone(), attempt)
                     .await?
             } else {
@@ -344,6 +346,7 @@ impl<A: Authorizer> Api<A> {
                 .then(|| redirect_target(&url, &response_headers))
                 .flatten();
             if let Some(next) = next {
+                let home = home.get_or_insert_with(|| url.origin());
                 hops += 1;
                 // As browsers and reqwest do: 303, and a POST answered 301/302, become a GET.
                 let to_get = (status == StatusCode::SEE_OTHER && method != Method::HEAD)
@@ -356,7 +359,7 @@ impl<A: Authorizer> Api<A> {
                 }
                 tracing::debug!(
                     status = status.as_u16(),
-                    same_origin = next.origin() == home,
+                    same_origin = next.origin() == *home,
                     hop = hops,
                     "following a redirect"
                 );
@@ -526,18 +529,32 @@ pub(crate) async fn read_body(response: &mut reqwest::Response, limit: usize) ->
     if declared.is_some_and(|len| len > limit as u64) {
         return Err(too_large());
     }
-    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
-    while let Some(chunk) = response.chunk().await.map_err(|e| {
+    let failed = |e: reqwest::Error| {
         Error::new(
             ErrorKind::Transport,
             "the connection failed while reading the response body",
         )
         .with_source(e)
-    })? {
+    };
+    // Most answers arrive in one chunk: hand that chunk out as it is, without a copy.
+    let Some(first) = response.chunk().await.map_err(failed)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() > limit {
+        return Err(too_large());
+    }
+    let Some(second) = response.chunk().await.map_err(failed)? else {
+        return Ok(first);
+    };
+    let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(64 * 1024) as usize);
+    let mut next = Some(second);
+    buf.extend_from_slice(&first);
+    while let Some(chunk) = next {
         if buf.len() + chunk.len() > limit {
             return Err(too_large());
         }
         buf.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(failed)?;
     }
     Ok(buf.freeze())
 }
