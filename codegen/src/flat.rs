@@ -65,22 +65,9 @@ fn read_entry(r: &mut Reader<'_>, path: &str, item: &Value) -> Option<RawEndpoin
         return None;
     }
     let name = r.req_str(item, path, "name", "the API's name");
-    let url = r.req_str(item, path, "endpoint", "the API's base URL");
-    let region = r.opt_str(item, path, "region");
-    let authorization = r.authorization(item, path);
-    let api_key = r.opt_str(item, path, "apiKey");
-    let (name, _) = name?;
-    Some(RawEndpoint {
-        name: name.to_owned(),
-        name_pos: item.pos,
-        path: path.to_owned(),
-        kind: EndpointKind::Rest,
-        url: url.map(|(u, p)| (u.to_owned(), p)),
-        region: region.map(|(u, p)| (u.to_owned(), p)),
-        authorization: authorization?,
-        api_key: api_key.map(|(u, p)| (u.to_owned(), p)),
-        setting: None,
-    })
+    // The other fields are checked even without a name, so one build shows every problem.
+    let entry = r.endpoint_entry(item, path, name.map_or("", |(n, _)| n), EndpointKind::Rest);
+    name.and(entry)
 }
 
 fn read_auth(r: &mut Reader<'_>, root: &Value) -> AuthSettings {

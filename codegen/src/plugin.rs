@@ -50,21 +50,7 @@ fn read_endpoint(r: &mut Reader<'_>, name: &str, path: &str, value: &Value) -> O
         }
         None => return None,
     };
-    let url = r.req_str(value, path, "endpoint", "the API's base URL");
-    let region = r.opt_str(value, path, "region");
-    let authorization = r.authorization(value, path);
-    let api_key = r.opt_str(value, path, "apiKey");
-    Some(RawEndpoint {
-        name: name.to_owned(),
-        name_pos: value.pos,
-        path: path.to_owned(),
-        kind,
-        url: url.map(|(u, p)| (u.to_owned(), p)),
-        region: region.map(|(u, p)| (u.to_owned(), p)),
-        authorization: authorization?,
-        api_key: api_key.map(|(u, p)| (u.to_owned(), p)),
-        setting: None,
-    })
+    r.endpoint_entry(value, path, name, kind)
 }
 
 fn read_auth(r: &mut Reader<'_>, root: &Value) -> AuthSettings {

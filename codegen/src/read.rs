@@ -3,8 +3,8 @@
 
 use crate::error::ConfigError;
 use crate::json::{Kind, Pos, Value};
-use crate::model::{AuthorizationType, IdentityPool, UserPool};
-use crate::validate::{AuthSource, Authorization};
+use crate::model::{AuthorizationType, EndpointKind, IdentityPool, UserPool};
+use crate::validate::{AuthSource, Authorization, RawEndpoint};
 
 /// Collects the problems of one file while it is read.
 #[derive(Debug)]
@@ -107,6 +107,33 @@ impl<'a> Reader<'a> {
 
     /// The member `authorizationType` of an API entry; a missing one is `AWS_IAM`, as in Amplify.
     /// An unknown name is an error listing the valid ones and suggesting the closest.
+    /// The fields every format's API entry shares — `endpoint`, `region`, `authorizationType`,
+    /// `apiKey` — as the raw endpoint `name` at `path`.
+    pub(crate) fn endpoint_entry(
+        &mut self,
+        entry: &Value,
+        path: &str,
+        name: &str,
+        kind: EndpointKind,
+    ) -> Option<RawEndpoint> {
+        let url = self.req_str(entry, path, "endpoint", "the API's base URL");
+        let region = self.opt_str(entry, path, "region");
+        let authorization = self.authorization(entry, path);
+        let api_key = self.opt_str(entry, path, "apiKey");
+        let owned = |(s, pos): (&str, Pos)| (s.to_owned(), pos);
+        Some(RawEndpoint {
+            name: name.to_owned(),
+            name_pos: entry.pos,
+            path: path.to_owned(),
+            kind,
+            url: url.map(owned),
+            region: region.map(owned),
+            authorization: authorization?,
+            api_key: api_key.map(owned),
+            setting: None,
+        })
+    }
+
     pub(crate) fn authorization(&mut self, entry: &Value, path: &str) -> Option<Authorization> {
         match self.opt_str(entry, path, "authorizationType") {
             // Amplify treats a REST API without an authorization type as AWS_IAM.
