@@ -97,7 +97,7 @@ async fn a_thousand_waiters_on_expired_credentials_cause_one_fetch() {
     let mut tasks = JoinSet::new();
     for _ in 0..1000 {
         let pool = pool.clone();
-        tasks.spawn(async move { pool.credentials().await.map(|c| c.access_key_id) });
+        tasks.spawn(async move { pool.credentials().await.map(|c| c.access_key_id().to_owned()) });
     }
     while let Some(result) = tasks.join_next().await {
         assert_eq!(result.expect("task").expect("credentials"), "TESTACCESSKEY12345");
@@ -257,7 +257,7 @@ async fn a_user_pool_token_refresh_renews_the_identity_credentials() {
         .expect("cognito");
     auth.sign_in(&user_pool.user, PASSWORD).await.expect("sign in");
     let first = auth.aws_credentials().await.expect("credentials");
-    assert!(first.session_token.is_some());
+    assert!(first.session_token().is_some());
     // Ten seconds on, the credentials are still good: no call.
     clock.advance(Duration::from_secs(10));
     auth.aws_credentials().await.expect("cached credentials");

@@ -83,13 +83,8 @@ async fn signed_in(name: &str) -> (Cognito, moto::UserPool, MemoryTokenStore, Ve
         secret,
         tokens.access_token.expose().to_owned(),
         tokens.id_token.expose().to_owned(),
-        creds.secret_access_key.expose().to_owned(),
-        creds
-            .session_token
-            .as_ref()
-            .expect("session token")
-            .expose()
-            .to_owned(),
+        creds.secret_access_key().expose().to_owned(),
+        creds.session_token().expect("session token").expose().to_owned(),
     ];
     // Tokens are long: a part of one is enough to count as shown.
     for t in [tokens.access_token.expose(), tokens.id_token.expose()] {
@@ -484,8 +479,8 @@ async fn trace_output_of_sign_in_and_signed_calls_shows_no_secret() {
         tokens.access_token.expose().to_owned(),
         tokens.id_token.expose().to_owned(),
         refresh,
-        creds.secret_access_key.expose().to_owned(),
-        creds.session_token.as_ref().expect("token").expose().to_owned(),
+        creds.secret_access_key().expose().to_owned(),
+        creds.session_token().expect("token").expose().to_owned(),
         API_KEY.to_owned(),
         COOKIE.to_owned(),
     ];

@@ -16,17 +16,21 @@ use crate::request::Request;
 use crate::secret::SecretString;
 
 /// AWS credentials for SigV4 signing. `Debug` shows the access key id only.
+///
+/// Cheap to clone: the parts, and the signer's view of them, are built once and shared, so a
+/// provider can hand out the same credentials for every request without copying secrets.
 #[derive(Clone)]
-#[non_exhaustive]
 pub struct Credentials {
-    /// The access key id.
-    pub access_key_id: String,
-    /// The secret access key.
-    pub secret_access_key: SecretString,
-    /// The session token of temporary credentials.
-    pub session_token: Option<SecretString>,
-    /// When temporary credentials expire.
-    pub expiration: Option<SystemTime>,
+    inner: Arc<Parts>,
+}
+
+struct Parts {
+    access_key_id: String,
+    secret_access_key: SecretString,
+    session_token: Option<SecretString>,
+    expiration: Option<SystemTime>,
+    /// What aws-sigv4 signs with (it keeps its own zeroized copy of the secrets).
+    identity: Identity,
 }
 
 impl Credentials {
@@ -37,33 +41,59 @@ impl Credentials {
         session_token: Option<SecretString>,
         expiration: Option<SystemTime>,
     ) -> Self {
-        Credentials {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token,
+        let access_key_id = access_key_id.into();
+        let secret_access_key = secret_access_key.into();
+        let identity = aws_credential_types::Credentials::new(
+            access_key_id.clone(),
+            secret_access_key.expose().to_owned(),
+            session_token.as_ref().map(|t| t.expose().to_owned()),
             expiration,
+            "amplify-rest",
+        )
+        .into();
+        Credentials {
+            inner: Arc::new(Parts {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                expiration,
+                identity,
+            }),
         }
     }
 
-    fn to_identity(&self) -> Identity {
-        aws_credential_types::Credentials::new(
-            self.access_key_id.clone(),
-            self.secret_access_key.expose().to_owned(),
-            self.session_token.as_ref().map(|t| t.expose().to_owned()),
-            self.expiration,
-            "amplify-rest",
-        )
-        .into()
+    /// The access key id.
+    pub fn access_key_id(&self) -> &str {
+        &self.inner.access_key_id
+    }
+
+    /// The secret access key.
+    pub fn secret_access_key(&self) -> &SecretString {
+        &self.inner.secret_access_key
+    }
+
+    /// The session token of temporary credentials.
+    pub fn session_token(&self) -> Option<&SecretString> {
+        self.inner.session_token.as_ref()
+    }
+
+    /// When temporary credentials expire.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.inner.expiration
+    }
+
+    fn identity(&self) -> &Identity {
+        &self.inner.identity
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
-            .field("secret_access_key", &self.secret_access_key)
-            .field("session_token", &self.session_token)
-            .field("expiration", &self.expiration)
+            .field("access_key_id", &self.inner.access_key_id)
+            .field("secret_access_key", &self.inner.secret_access_key)
+            .field("session_token", &self.inner.session_token)
+            .field("expiration", &self.inner.expiration)
             .finish()
     }
 }
@@ -187,12 +217,12 @@ pub(crate) fn sign_request(
             None => err,
         }
     };
-    let identity = credentials.to_identity();
+    let identity = credentials.identity();
     // The defaults are right for execute-api: double URI encoding, session token signed,
     // no x-amz-content-sha256 header (the payload is still hashed into the signature).
     let settings = SigningSettings::default();
     let params = v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(identity)
         .region(region)
         .name("execute-api")
         .time(now)

@@ -351,7 +351,7 @@ impl IdentityPool {
         let credentials = parse_credentials(&answer)?;
         let now = inner.clock.now();
         let expiration = credentials
-            .expiration
+            .expiration()
             .unwrap_or(now + Duration::from_secs(15 * 60));
         let lifetime = expiration.duration_since(now).unwrap_or_default();
         // Renew a quarter of the lifetime early, at most five minutes: a 90 s credential (moto)
@@ -441,9 +441,9 @@ mod tests {
             "AccessKeyId": "AK", "SecretKey": "SK", "SessionToken": "ST", "Expiration": 1700000000.5
         }});
         let c = parse_credentials(&answer).expect("valid");
-        assert_eq!(c.access_key_id, "AK");
+        assert_eq!(c.access_key_id(), "AK");
         assert_eq!(
-            c.expiration,
+            c.expiration(),
             Some(SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_500))
         );
         for bad in [
