@@ -247,7 +247,10 @@ pub(crate) fn sign_request(
     // aws-sigv4 logs at TRACE the request as given to it, header values included, so a cookie
     // or key a caller set would show in the logs: it is muted while signing unless
     // `AMPLIFY_REST_TRACE_SIGV4=1` asks for it (to debug a signature mismatch).
-    let signed = if trace_sigv4() {
+    // Muting costs a scoped dispatcher per request (which slows every span in the process while
+    // it is set), so it is done only when a subscriber would record aws-sigv4's TRACE events.
+    let recorded = tracing::enabled!(target: "aws_sigv4::http_request::sign", tracing::Level::TRACE);
+    let signed = if trace_sigv4() || !recorded {
         sign(signable, &params)
     } else {
         tracing::dispatcher::with_default(&tracing::Dispatch::none(), || sign(signable, &params))
