@@ -384,17 +384,7 @@ impl<A: Authorizer> Api<A> {
         attempt: u32,
     ) -> Result<Request, Error> {
         let shared = &*self.inner;
-        let mut request = Request {
-            method,
-            url,
-            headers: HeaderMap::new(),
-            // The same bytes every attempt (a cheap reference-counted clone).
-            body,
-            attempt,
-        };
-        request
-            .headers
-            .insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        let mut request = Request::start(method, url, body, attempt);
         let ctx = AuthContext {
             spec: &shared.spec,
             // The signing time, corrected by the endpoint's clock offset if one was learned.
@@ -436,16 +426,7 @@ impl<A: Authorizer> Api<A> {
         body: Bytes,
         attempt: u32,
     ) -> Request {
-        let mut request = Request {
-            method,
-            url,
-            headers: HeaderMap::new(),
-            body,
-            attempt,
-        };
-        request
-            .headers
-            .insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        let mut request = Request::start(method, url, body, attempt);
         for (name, value) in self.inner.default_headers.iter().chain(headers.iter()) {
             if !stays_home(name) {
                 request.headers.insert(name.clone(), value.clone());
@@ -515,6 +496,22 @@ fn transport_error(e: reqwest::Error) -> Error {
     };
     // reqwest's error names the URL, which never carries secrets (no userinfo is accepted).
     Error::new(kind, what).with_source(e)
+}
+
+impl Request {
+    /// A request as every attempt starts: no headers but the crate's `user-agent`; the body is
+    /// the same bytes every attempt (a cheap reference-counted clone).
+    fn start(method: Method, url: reqwest::Url, body: Bytes, attempt: u32) -> Request {
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
+        Request {
+            method,
+            url,
+            headers,
+            body,
+            attempt,
+        }
+    }
 }
 
 /// Reads the body, refusing more than `limit` bytes without allocating them up front.
