@@ -79,6 +79,26 @@ pub mod golden {
 }
 
 pub mod moto;
+
+/// Sends `request` to the stand-in gateway and returns the request it echoes back as JSON.
+///
+/// # Panics
+/// When the gateway refuses the request: the panic shows the error, its source and the
+/// gateway's answer (for IAM, the canonical request botocore computed).
+pub async fn echo<A: amplify_rest::auth::Authorizer>(
+    request: amplify_rest::RequestBuilder<A>,
+) -> serde_json::Value {
+    match request.send().await {
+        Ok(r) => r.json().expect("echo JSON"),
+        Err(e) => panic!(
+            "{e} ({:?})\n{}",
+            std::error::Error::source(&e),
+            e.body()
+                .map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default()
+        ),
+    }
+}
 pub mod proxy;
 
 /// The local servers `scripts/test.sh` starts, found through environment variables.

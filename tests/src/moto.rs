@@ -100,6 +100,14 @@ impl UserPool {
     }
 }
 
+impl UserPool {
+    /// The stand-in gateway's user-pool route for this pool and client, stage `dev`: requests
+    /// there must carry a token of this pool issued to this client.
+    pub fn cup_url(&self) -> String {
+        format!("{}/cup/{}/{}/dev", servers::gateway(), self.id, self.client_id)
+    }
+}
+
 /// Creates an identity pool that allows guests; returns its id (`us-east-1:...`).
 pub async fn create_identity_pool(name: &str) -> String {
     let answer = identity(

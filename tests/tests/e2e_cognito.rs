@@ -14,7 +14,7 @@ use amplify_rest::config::AuthFlow;
 use amplify_rest::{Clock, ErrorKind, ManualClock, reqwest};
 use amplify_rest_tests::moto::{self, PASSWORD};
 use amplify_rest_tests::proxy::Proxy;
-use amplify_rest_tests::servers;
+use amplify_rest_tests::{echo, servers};
 use serde_json::{Value, json};
 
 #[amplify_rest::amplify_rest(config = "fixtures/e2e/cognito.json")]
@@ -52,29 +52,11 @@ impl Pool {
         self.builder().build().expect("cognito")
     }
 
-    /// The gateway's user pool route for this pool and client.
-    fn cup_url(&self) -> String {
-        format!("{}/cup/{}/{}/dev", servers::gateway(), self.id, self.client_id)
-    }
-
     fn orders(&self, tokens: impl Into<UserPools>) -> api::OrdersApi {
         api::OrdersApi::builder(tokens)
             .base_url(self.cup_url())
             .build()
             .expect("orders client")
-    }
-}
-
-async fn echo<A: amplify_rest::auth::Authorizer>(request: amplify_rest::RequestBuilder<A>) -> Value {
-    match request.send().await {
-        Ok(r) => r.json().expect("echo JSON"),
-        Err(e) => panic!(
-            "{e} ({:?})\n{}",
-            std::error::Error::source(&e),
-            e.body()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default()
-        ),
     }
 }
 

@@ -4,7 +4,7 @@
 use amplify_rest::auth::Credentials;
 use amplify_rest::{BoxError, ErrorKind, Request, interceptor_fn};
 use amplify_rest_tests::proxy::Proxy;
-use amplify_rest_tests::servers;
+use amplify_rest_tests::{echo, servers};
 use serde_json::{Value, json};
 
 #[amplify_rest::amplify_rest(config = "fixtures/configs/all-modes.json")]
@@ -28,19 +28,6 @@ fn pets_at(base: &str, token: Option<&str>) -> api::PetsApi {
 
 fn pets(token: Option<&str>) -> api::PetsApi {
     pets_at(&servers::gateway(), token)
-}
-
-async fn echo(request: amplify_rest::RequestBuilder<amplify_rest::auth::Iam>) -> Value {
-    match request.send().await {
-        Ok(r) => r.json().expect("echo JSON"),
-        Err(e) => panic!(
-            "{e} ({:?})\n{}",
-            std::error::Error::source(&e),
-            e.body()
-                .map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default()
-        ),
-    }
 }
 
 #[tokio::test]

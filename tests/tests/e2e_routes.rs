@@ -218,12 +218,7 @@ async fn user_pool_routes_carry_the_verified_access_token() {
         .expect("cognito");
     auth.sign_in(&pool.user, PASSWORD).await.expect("sign-in");
     let orders = api::OrdersApi::builder(&auth)
-        .base_url(format!(
-            "{}/cup/{}/{}/dev",
-            servers::gateway(),
-            pool.id,
-            pool.client_id
-        ))
+        .base_url(pool.cup_url())
         .build()
         .expect("client");
     let echo = orders.add_item(42, &new_pet()).await.expect("200");

@@ -175,12 +175,7 @@ async fn user_pool_tokens_that_expire_every_tick_under_64_senders() {
         SignIn::Done(_)
     ));
     let orders = cup::OrdersApi::builder(&auth)
-        .base_url(format!(
-            "{}/cup/{}/{}/dev",
-            servers::gateway(),
-            user_pool.id,
-            user_pool.client_id
-        ))
+        .base_url(user_pool.cup_url())
         .build()
         .expect("client");
     // moto's tokens live an hour: each tick is a token lifetime.

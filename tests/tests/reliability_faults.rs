@@ -116,12 +116,7 @@ impl CognitoRig {
 
     fn orders(&self, auth: &Cognito) -> cup::OrdersApi {
         cup::OrdersApi::builder(auth)
-            .base_url(format!(
-                "{}/cup/{}/{}/dev",
-                servers::gateway(),
-                self.pool.id,
-                self.pool.client_id
-            ))
+            .base_url(self.pool.cup_url())
             .build()
             .expect("orders client")
     }

@@ -450,12 +450,7 @@ async fn trace_output_of_sign_in_and_signed_calls_shows_no_secret() {
         .await
         .expect("IAM POST");
     cup::OrdersApi::builder(&auth)
-        .base_url(format!(
-            "{}/cup/{}/{}/dev",
-            servers::gateway(),
-            pool.id,
-            pool.client_id
-        ))
+        .base_url(pool.cup_url())
         .build()
         .expect("orders")
         .get("/orders")
