@@ -74,8 +74,9 @@ pub(crate) fn auth_const(config: &Config) -> TokenStream {
     }
 }
 
-/// One endpoint struct with its constants, constructors and `Endpoint` impl.
-pub(crate) fn endpoint_struct(config: &Config, item: &EndpointItem<'_>) -> TokenStream {
+/// One endpoint struct with its constants, constructors and `Endpoint` impl; `file` is the
+/// config's name, for the doc comment.
+pub(crate) fn endpoint_struct(file: &str, item: &EndpointItem<'_>) -> TokenStream {
     let EndpointItem {
         endpoint: e,
         ident,
@@ -98,10 +99,7 @@ pub(crate) fn endpoint_struct(config: &Config, item: &EndpointItem<'_>) -> Token
             AuthorizationType::None => "None",
         }
     );
-    let doc = format!(
-        " The REST API `{name}` of `{}` (`{}`).",
-        config.file, e.authorization
-    );
+    let doc = format!(" The REST API `{name}` of `{file}` (`{}`).", e.authorization);
     let ctor_doc_tail = match e.authorization {
         AuthorizationType::AwsIam => "requests are signed with SigV4 using credentials from `credentials`",
         AuthorizationType::ApiKey => "requests carry the API key from the config as `x-api-key`",

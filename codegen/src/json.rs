@@ -5,6 +5,7 @@
 //! and column. Unlike `serde_json`, it keeps every key of an object in order, so duplicate keys
 //! are reported instead of silently resolved.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A position in the source text: 1-based line and column (in characters).
@@ -281,6 +282,7 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<Kind, SyntaxError> {
         self.bump(); // {
         let mut members: Vec<Member> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         loop {
             self.skip_trivia()?;
             match self.peek() {
@@ -301,7 +303,17 @@ impl Parser<'_> {
             }
             let key_pos = self.pos;
             let key = self.string()?;
-            if let Some(first) = members.iter().find(|m| m.key == key) {
+            // Keys seen so far: a linear scan for small objects, an index once they grow (a
+            // config with thousands of APIs has one object with thousands of keys).
+            let first = if members.len() < 16 {
+                members.iter().position(|m| m.key == key)
+            } else {
+                if index.is_empty() {
+                    index.extend(members.iter().enumerate().map(|(i, m)| (m.key.clone(), i)));
+                }
+                index.get(&key).copied()
+            };
+            if let Some(first) = first.map(|i| &members[i]) {
                 return Err(SyntaxError {
                     pos: key_pos,
                     message: format!(
@@ -318,6 +330,9 @@ impl Parser<'_> {
             self.bump();
             self.skip_trivia()?;
             let value = self.value()?;
+            if !index.is_empty() {
+                index.insert(key.clone(), members.len());
+            }
             members.push(Member { key, key_pos, value });
             self.skip_trivia()?;
             match self.peek() {

@@ -1,5 +1,7 @@
 //! Checks that hold whatever format a config came from, and the step from raw values to the model.
 
+use std::collections::HashMap;
+
 use crate::json::Pos;
 use crate::model::{AuthSettings, AuthorizationType, Endpoint, EndpointKind};
 use crate::names::type_name;
@@ -146,6 +148,20 @@ pub(crate) fn endpoints(
     rules: Rules,
 ) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::new();
+    // Where each name and type name is in `out`, so a config with thousands of APIs is not
+    // checked pairwise.
+    let mut names: HashMap<String, usize> = HashMap::new();
+    let mut type_names: HashMap<String, usize> = HashMap::new();
+    fn push(
+        out: &mut Vec<Endpoint>,
+        names: &mut HashMap<String, usize>,
+        type_names: &mut HashMap<String, usize>,
+        endpoint: Endpoint,
+    ) {
+        names.entry(endpoint.name.clone()).or_insert(out.len());
+        type_names.entry(endpoint.type_name.clone()).or_insert(out.len());
+        out.push(endpoint);
+    }
     for e in raw {
         let rest = e.kind == EndpointKind::Rest;
         let Some(type_name) = type_name(&e.name) else {
@@ -164,16 +180,21 @@ pub(crate) fn endpoints(
         if !rest {
             // GraphQL entries are listed (so the macro can say what they are) but never validated
             // as REST endpoints: their shape is AppSync's business.
-            out.push(Endpoint {
-                name: e.name,
-                type_name,
-                kind: e.kind,
-                url: e.url.map(|u| u.0).unwrap_or_default(),
-                region: e.region.map(|r| r.0),
-                authorization: e.authorization.mode,
-                api_key: None,
-                path: e.path,
-            });
+            push(
+                &mut out,
+                &mut names,
+                &mut type_names,
+                Endpoint {
+                    name: e.name,
+                    type_name,
+                    kind: e.kind,
+                    url: e.url.map(|u| u.0).unwrap_or_default(),
+                    region: e.region.map(|r| r.0),
+                    authorization: e.authorization.mode,
+                    api_key: None,
+                    path: e.path,
+                },
+            );
             continue;
         }
         let mut ok = true;
@@ -264,14 +285,14 @@ pub(crate) fn endpoints(
             }
             ok = false;
         }
-        if out.iter().any(|o| o.name == e.name) {
+        if names.contains_key(&e.name) {
             r.error(
                 &e.path,
                 e.name_pos,
                 format!("the API \"{}\" is listed twice; remove one", e.name),
             );
             ok = false;
-        } else if let Some(first) = out.iter().find(|o| o.type_name == type_name) {
+        } else if let Some(first) = type_names.get(&type_name).map(|&i| &out[i]) {
             r.error(
                 &e.path,
                 e.name_pos,
@@ -283,19 +304,24 @@ pub(crate) fn endpoints(
             ok = false;
         }
         if ok && let Some((url, _)) = e.url {
-            out.push(Endpoint {
-                name: e.name,
-                type_name,
-                kind: e.kind,
-                url,
-                region: e.region.map(|r| r.0),
-                authorization: mode,
-                api_key: e
-                    .api_key
-                    .filter(|_| mode == AuthorizationType::ApiKey)
-                    .map(|k| k.0),
-                path: e.path,
-            });
+            push(
+                &mut out,
+                &mut names,
+                &mut type_names,
+                Endpoint {
+                    name: e.name,
+                    type_name,
+                    kind: e.kind,
+                    url,
+                    region: e.region.map(|r| r.0),
+                    authorization: mode,
+                    api_key: e
+                        .api_key
+                        .filter(|_| mode == AuthorizationType::ApiKey)
+                        .map(|k| k.0),
+                    path: e.path,
+                },
+            );
         }
     }
     out
