@@ -1,5 +1,6 @@
-//! Generator scale: parse + generate + prettyplease (the build-script path) and parse +
-//! tokens (what the macro does) for configs of 10, 100, 1,000 and 5,000 endpoints made by code.
+//! Generator scale: parse + generate + format (`Generator::source`, the build-script path: the
+//! text prettyplease prints, see the codegen crate's `pretty` module) and parse + tokens (what
+//! the macro does) for configs of 10, 100, 1,000 and 5,000 endpoints made by code.
 //! Target: linear growth, 1,000 endpoints in under 100 ms.
 //!
 //! `cargo bench -p amplify-rest-bench --bench generator`; under `cargo test` (an unoptimised
@@ -8,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use amplify_rest_bench::configs::plugin_config;
+use amplify_rest_bench::configs::{Names, plugin_config, plugin_config_named};
 use amplify_rest_codegen::Generator;
 use criterion::{BenchmarkId, Criterion, Throughput};
 
@@ -19,10 +20,19 @@ fn bench_generator(c: &mut Criterion, sizes: &[usize]) {
     for &n in sizes {
         let text = plugin_config(n);
         group.throughput(Throughput::Elements(n as u64));
-        group.bench_function(BenchmarkId::new("parse+generate+prettyplease", n), |b| {
+        group.bench_function(BenchmarkId::new("parse+generate+format", n), |b| {
             b.iter(|| {
                 let config = generator
                     .parse("amplifyconfiguration.json", black_box(&text))
+                    .expect("valid config");
+                black_box(generator.source(&config))
+            })
+        });
+        let varied = plugin_config_named(n, Names::Varied);
+        group.bench_function(BenchmarkId::new("parse+generate+format, varied names", n), |b| {
+            b.iter(|| {
+                let config = generator
+                    .parse("amplifyconfiguration.json", black_box(&varied))
                     .expect("valid config");
                 black_box(generator.source(&config))
             })

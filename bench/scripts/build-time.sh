@@ -95,3 +95,20 @@ for case in "macro 10" "macro $N" "include $N"; do
   esac
   echo "| $what | $ms ms |"
 done
+
+# The macro's own share, from rustc itself: `-Z time-passes` (RUSTC_BOOTSTRAP=1, this script
+# only) prints the time of `expand_crate` (all macro expansion) and of the whole compilation.
+expansion() {
+  touch "$CRATE/src/lib.rs"
+  (cd "$CRATE" && RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$TARGET/build-time/target \
+    cargo rustc --quiet --offline --lib -- -Z time-passes 2>&1) |
+    awk '/time: .* expand_crate$/ { e = $2 } /time: .* total$/ { t = $2 } END { printf "%.0f ms | %.0f ms", e * 1000, t * 1000 }'
+}
+echo
+echo "| case | rustc expand_crate (macro expansion) | rustc total |"
+echo "|---|---:|---:|"
+for n in 10 "$N"; do
+  log "rustc -Z time-passes: macro, $n endpoints"
+  setup macro "$n"
+  echo "| macro over $n endpoints | $(expansion) |"
+done

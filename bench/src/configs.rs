@@ -11,10 +11,27 @@ const MODES: [&str; 5] = [
     "NONE",
 ];
 
+/// How the APIs of a generated config are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// `svc0`, `svc1`, ...: type names of 4 to 7 bytes.
+    Short,
+    /// `svc0`, `svc1OrdersI`, `svc2OrdersInvent`, ...: a suffix of 0 to 38 bytes cut from a
+    /// longer word, so type names spread over 4 to ~45 bytes, as in a config whose APIs are
+    /// named after what they serve.
+    Varied,
+}
+
 /// The plugin form of `amplifyconfiguration.json` with `endpoints` REST APIs (`svc0`,
 /// `svc1`, ...), their authorization types in turn IAM, API key, user pools, OIDC, none, and
 /// a user pool and identity pool.
 pub fn plugin_config(endpoints: usize) -> String {
+    plugin_config_named(endpoints, Names::Short)
+}
+
+/// [`plugin_config`] with the APIs named as `names` says.
+pub fn plugin_config_named(endpoints: usize, names: Names) -> String {
+    const SUFFIX: &str = "OrdersInventoryCatalogueRecommendations";
     let mut apis = String::new();
     for i in 0..endpoints {
         let mode = MODES[i % MODES.len()];
@@ -24,10 +41,14 @@ pub fn plugin_config(endpoints: usize) -> String {
             String::new()
         };
         let comma = if i + 1 < endpoints { "," } else { "" };
+        let suffix = match names {
+            Names::Short => "",
+            Names::Varied => &SUFFIX[..(i * 7) % SUFFIX.len()],
+        };
         let _ = write!(
             apis,
             r#"
-                "svc{i}": {{
+                "svc{i}{suffix}": {{
                     "endpointType": "REST",
                     "endpoint": "https://h{i:07}x.execute-api.us-east-1.amazonaws.com/dev",
                     "region": "us-east-1",
@@ -72,10 +93,12 @@ mod tests {
     #[test]
     fn generated_configs_parse_with_every_endpoint() {
         for n in [1, 10, 57] {
-            let config = Generator::new()
-                .parse("amplifyconfiguration.json", &super::plugin_config(n))
-                .expect("a valid config");
-            assert_eq!(config.rest_endpoints().count(), n);
+            for names in [super::Names::Short, super::Names::Varied] {
+                let config = Generator::new()
+                    .parse("amplifyconfiguration.json", &super::plugin_config_named(n, names))
+                    .expect("a valid config");
+                assert_eq!(config.rest_endpoints().count(), n);
+            }
         }
     }
 }

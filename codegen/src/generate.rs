@@ -147,7 +147,9 @@ pub(crate) fn endpoint_struct(file: &str, item: &EndpointItem<'_>) -> TokenStrea
         #[doc = #doc]
         #attrs
         #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-        #vis struct #ident(::amplify_rest::Api<#auth_ty>);
+        #vis struct #ident {
+            api: ::amplify_rest::Api<#auth_ty>,
+        }
 
         impl #ident {
             /// The API's name in the config.
@@ -181,17 +183,17 @@ pub(crate) fn endpoint_struct(file: &str, item: &EndpointItem<'_>) -> TokenStrea
                 Self::AUTHORIZATION,
             );
             fn from_api(api: ::amplify_rest::Api<#auth_ty>) -> Self {
-                Self(api)
+                Self { api }
             }
             fn api(&self) -> &::amplify_rest::Api<#auth_ty> {
-                &self.0
+                &self.api
             }
         }
 
         impl ::core::ops::Deref for #ident {
             type Target = ::amplify_rest::Api<#auth_ty>;
             fn deref(&self) -> &Self::Target {
-                &self.0
+                &self.api
             }
         }
     }

@@ -20,7 +20,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     .with_flow(::amplify_rest::config::AuthFlow::UserSrp);
 /// The REST API `petsApi` of `fixtures/configs/all-modes.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct PetsApi(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct PetsApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl PetsApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "petsApi";
@@ -54,21 +56,23 @@ impl ::amplify_rest::Endpoint for PetsApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for PetsApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `publicCatalog` of `fixtures/configs/all-modes.json` (`API_KEY`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct PublicCatalog(::amplify_rest::Api<::amplify_rest::auth::ApiKey>);
+pub struct PublicCatalog {
+    api: ::amplify_rest::Api<::amplify_rest::auth::ApiKey>,
+}
 impl PublicCatalog {
     /// The API's name in the config.
     pub const NAME: &'static str = "publicCatalog";
@@ -107,21 +111,23 @@ impl ::amplify_rest::Endpoint for PublicCatalog {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::ApiKey>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::ApiKey> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for PublicCatalog {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::ApiKey>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `ordersApi` of `fixtures/configs/all-modes.json` (`AMAZON_COGNITO_USER_POOLS`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct OrdersApi(::amplify_rest::Api<::amplify_rest::auth::UserPools>);
+pub struct OrdersApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::UserPools>,
+}
 impl OrdersApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "ordersApi";
@@ -155,21 +161,23 @@ impl ::amplify_rest::Endpoint for OrdersApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::UserPools>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::UserPools> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for OrdersApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::UserPools>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `partnerApi` of `fixtures/configs/all-modes.json` (`OPENID_CONNECT`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct PartnerApi(::amplify_rest::Api<::amplify_rest::auth::Oidc>);
+pub struct PartnerApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Oidc>,
+}
 impl PartnerApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "partnerApi";
@@ -203,21 +211,23 @@ impl ::amplify_rest::Endpoint for PartnerApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Oidc>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Oidc> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for PartnerApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Oidc>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `statusApi` of `fixtures/configs/all-modes.json` (`NONE`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct StatusApi(::amplify_rest::Api<::amplify_rest::auth::NoAuth>);
+pub struct StatusApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::NoAuth>,
+}
 impl StatusApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "statusApi";
@@ -252,16 +262,16 @@ impl ::amplify_rest::Endpoint for StatusApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::NoAuth>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::NoAuth> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for StatusApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::NoAuth>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 impl PetsApi {

@@ -17,7 +17,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     );
 /// The REST API `nurse-report` of `fixtures/configs/aws-exports.js` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct NurseReport(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct NurseReport {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl NurseReport {
     /// The API's name in the config.
     pub const NAME: &'static str = "nurse-report";
@@ -51,21 +53,23 @@ impl ::amplify_rest::Endpoint for NurseReport {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for NurseReport {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `2024 stats` of `fixtures/configs/aws-exports.js` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct Api2024Stats(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct Api2024Stats {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl Api2024Stats {
     /// The API's name in the config.
     pub const NAME: &'static str = "2024 stats";
@@ -99,15 +103,15 @@ impl ::amplify_rest::Endpoint for Api2024Stats {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for Api2024Stats {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }

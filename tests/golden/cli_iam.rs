@@ -18,7 +18,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     .with_flow(::amplify_rest::config::AuthFlow::UserSrp);
 /// The REST API `AdminQueries` of `fixtures/configs/cli-iam.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct AdminQueries(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct AdminQueries {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl AdminQueries {
     /// The API's name in the config.
     pub const NAME: &'static str = "AdminQueries";
@@ -52,21 +54,23 @@ impl ::amplify_rest::Endpoint for AdminQueries {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for AdminQueries {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `apicbb410f6` of `fixtures/configs/cli-iam.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct Apicbb410f6(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct Apicbb410f6 {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl Apicbb410f6 {
     /// The API's name in the config.
     pub const NAME: &'static str = "apicbb410f6";
@@ -100,15 +104,15 @@ impl ::amplify_rest::Endpoint for Apicbb410f6 {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for Apicbb410f6 {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }

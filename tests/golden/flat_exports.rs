@@ -17,7 +17,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     );
 /// The REST API `leads-api` of `fixtures/configs/flat-exports.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct LeadsApi(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct LeadsApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl LeadsApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "leads-api";
@@ -51,21 +53,23 @@ impl ::amplify_rest::Endpoint for LeadsApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for LeadsApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `authtest_1` of `fixtures/configs/flat-exports.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct Authtest1(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct Authtest1 {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl Authtest1 {
     /// The API's name in the config.
     pub const NAME: &'static str = "authtest_1";
@@ -99,15 +103,15 @@ impl ::amplify_rest::Endpoint for Authtest1 {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for Authtest1 {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }

@@ -17,7 +17,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     );
 /// The REST API `myRestApi` of `fixtures/configs/gen2-outputs.json` (`AWS_IAM`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct MyRestApi(::amplify_rest::Api<::amplify_rest::auth::Iam>);
+pub struct MyRestApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,
+}
 impl MyRestApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "myRestApi";
@@ -51,15 +53,15 @@ impl ::amplify_rest::Endpoint for MyRestApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::Iam>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::Iam> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for MyRestApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::Iam>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }

@@ -12,7 +12,9 @@ pub const AUTH: ::amplify_rest::config::AuthConfig = ::amplify_rest::config::Aut
     .with_flow(::amplify_rest::config::AuthFlow::UserPassword);
 /// The REST API `clubApi` of `fixtures/configs/hand-edited.jsonc` (`NONE`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct ClubApi(::amplify_rest::Api<::amplify_rest::auth::NoAuth>);
+pub struct ClubApi {
+    api: ::amplify_rest::Api<::amplify_rest::auth::NoAuth>,
+}
 impl ClubApi {
     /// The API's name in the config.
     pub const NAME: &'static str = "clubApi";
@@ -47,21 +49,23 @@ impl ::amplify_rest::Endpoint for ClubApi {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::NoAuth>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::NoAuth> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for ClubApi {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::NoAuth>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }
 /// The REST API `members_v2` of `fixtures/configs/hand-edited.jsonc` (`AMAZON_COGNITO_USER_POOLS`).
 #[derive(::core::fmt::Debug, ::core::clone::Clone)]
-pub struct MembersV2(::amplify_rest::Api<::amplify_rest::auth::UserPools>);
+pub struct MembersV2 {
+    api: ::amplify_rest::Api<::amplify_rest::auth::UserPools>,
+}
 impl MembersV2 {
     /// The API's name in the config.
     pub const NAME: &'static str = "members_v2";
@@ -95,15 +99,15 @@ impl ::amplify_rest::Endpoint for MembersV2 {
         Self::AUTHORIZATION,
     );
     fn from_api(api: ::amplify_rest::Api<::amplify_rest::auth::UserPools>) -> Self {
-        Self(api)
+        Self { api }
     }
     fn api(&self) -> &::amplify_rest::Api<::amplify_rest::auth::UserPools> {
-        &self.0
+        &self.api
     }
 }
 impl ::core::ops::Deref for MembersV2 {
     type Target = ::amplify_rest::Api<::amplify_rest::auth::UserPools>;
     fn deref(&self) -> &Self::Target {
-        &self.0
+        &self.api
     }
 }

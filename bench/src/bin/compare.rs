@@ -19,7 +19,7 @@ use amplify_rest::auth::{Credentials, Iam, sign_for_benchmark};
 use amplify_rest::cognito::IdentityPool;
 use amplify_rest::config::IdentityPoolConfig;
 use amplify_rest::{AuthorizationType, EndpointSpec, ManualClock, SecretString};
-use amplify_rest_bench::configs::plugin_config;
+use amplify_rest_bench::configs::{Names, plugin_config, plugin_config_named};
 use amplify_rest_bench::handwritten::{
     self, ACCESS_KEY_ID, Failure, HandWritten, SECRET_ACCESS_KEY, SESSION_TOKEN,
 };
@@ -163,14 +163,16 @@ fn generator_scale(rounds: usize) {
     let generator = Generator::new();
     println!("## Generator scale (configs made by code; median of runs)\n");
     println!(
-        "| endpoints | parse+generate+prettyplease | per endpoint | of which parse+tokens (the macro's work) | lines | lines per endpoint |"
+        "| endpoints | parse+generate+format (`Generator::source`) | per endpoint | same, names of 4–45 bytes | parse+tokens (the macro's work) | lines | lines per endpoint |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut per_endpoint = HashMap::new();
     for n in [10usize, 100, 1000, 5000] {
         let text = plugin_config(n);
+        let varied_text = plugin_config_named(n, Names::Varied);
         let runs = (20_000 / n).clamp(rounds.max(3), 200);
         let mut full = Vec::with_capacity(runs);
+        let mut varied = Vec::with_capacity(runs);
         let mut tokens = Vec::with_capacity(runs);
         let mut lines = 0;
         for _ in 0..runs {
@@ -183,17 +185,24 @@ fn generator_scale(rounds: usize) {
             lines = source.lines().count();
             let t = Instant::now();
             let config = generator
+                .parse("amplifyconfiguration.json", &varied_text)
+                .expect("generated configs are valid");
+            std::hint::black_box(generator.source(&config));
+            varied.push(t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let config = generator
                 .parse("amplifyconfiguration.json", &text)
                 .expect("generated configs are valid");
             std::hint::black_box(generator.tokens(&config));
             tokens.push(t.elapsed().as_secs_f64());
         }
-        let (full, tokens) = (median(full), median(tokens));
+        let (full, varied, tokens) = (median(full), median(varied), median(tokens));
         per_endpoint.insert(n, full / n as f64);
         println!(
-            "| {n} | {} | {:.1} µs | {} | {lines} | {:.1} |",
+            "| {n} | {} | {:.1} µs | {} | {} | {lines} | {:.1} |",
             ms(full),
             full / n as f64 * 1e6,
+            ms(varied),
             ms(tokens),
             lines as f64 / n as f64
         );
