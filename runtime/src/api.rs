@@ -172,22 +172,26 @@ impl<A: Authorizer> Api<A> {
         self.inner.skew.millis()
     }
 
-    /// Runs the pipeline for one request: attempts, retries, the total time limit, tracing.
+    /// The URL of a request for `path` and `query` pairs (see [`BaseUrl::join`]).
+    pub(crate) fn join(&self, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
+        match &self.inner.base {
+            Ok(base) => base.join(path, query),
+            Err(e) => Err(Error::new(ErrorKind::Config, e.clone())),
+        }
+    }
+
+    /// Runs the pipeline for one request to `url` (or fails with its error): attempts,
+    /// retries, the total time limit, tracing.
     pub(crate) async fn execute(
-        &self,
+        self,
         method: Method,
-        path: &str,
-        query: &[(String, String)],
+        url: Result<reqwest::Url, Error>,
         headers: HeaderMap,
         body: Bytes,
         options: RequestOptions,
     ) -> Result<Response, Error> {
+        let url = url?;
         let shared = &*self.inner;
-        let base = shared
-            .base
-            .as_ref()
-            .map_err(|e| Error::new(ErrorKind::Config, e.clone()))?;
-        let url = base.join(path, query)?;
         // Path only: a query may carry values the caller considers private.
         let span = tracing::debug_span!(
             "amplify_rest.request",
@@ -198,11 +202,14 @@ impl<A: Authorizer> Api<A> {
             status = Empty,
             latency_ms = Empty,
         );
-        let started = Instant::now();
         let attempts = AtomicU32::new(0);
-        // Boxed: the pipeline's future is several KiB, and moving it (into `instrument`, into
-        // `timeout`, into the caller's future) copies all of it; a box moves a pointer.
-        let run = Box::pin(self.run(method, url, headers, body, options, &attempts)).instrument(span.clone());
+        // Nothing records the span when it is disabled: then its clock is not read
+        // (entering a disabled span at each poll costs next to nothing).
+        let started = (!span.is_disabled()).then(Instant::now);
+        // Boxed: the attempts' state (about 1 KiB) is then allocated once and never moved,
+        // while this future, which callers move around, stays small.
+        let run =
+            Box::pin(self.run(&method, &url, &headers, &body, &options, &attempts)).instrument(span.clone());
         let result = match options.timeout.or(shared.timeout) {
             // The total limit covers every attempt and the waits between them.
             Some(limit) => tokio::time::timeout(limit, run).await.unwrap_or_else(|_| {
@@ -214,30 +221,32 @@ impl<A: Authorizer> Api<A> {
             }),
             None => run.await,
         };
-        span.record("attempts", attempts.load(Ordering::Relaxed));
-        span.record("latency_ms", millis(started.elapsed()));
-        match &result {
-            Ok(r) => span.record("status", r.status().as_u16()),
-            Err(e) => span.record("status", e.status().map_or(0, |s| s.as_u16())),
-        };
+        if let Some(started) = started {
+            span.record("attempts", attempts.load(Ordering::Relaxed));
+            span.record("latency_ms", millis(started.elapsed()));
+            match &result {
+                Ok(r) => span.record("status", r.status().as_u16()),
+                Err(e) => span.record("status", e.status().map_or(0, |s| s.as_u16())),
+            };
+        }
         result
     }
 
     /// Attempts until one succeeds, a failure may not be retried, or the policy is spent.
     async fn run(
         &self,
-        method: Method,
-        url: reqwest::Url,
-        headers: HeaderMap,
-        body: Bytes,
-        options: RequestOptions,
+        method: &Method,
+        url: &reqwest::Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+        options: &RequestOptions,
         attempts: &AtomicU32,
     ) -> Result<Response, Error> {
         let shared = &*self.inner;
         let policy = options.retry.unwrap_or(shared.retry);
         let idempotent = options
             .idempotent
-            .unwrap_or_else(|| retry::is_idempotent(&method) || policy.get_retry_non_idempotent());
+            .unwrap_or_else(|| retry::is_idempotent(method) || policy.get_retry_non_idempotent());
         let attempt_timeout = options.attempt_timeout.or(shared.attempt_timeout);
         let mut counted = 0; // attempts that count against the policy (a skew correction does not)
         let mut skew_corrected = false;
@@ -250,12 +259,16 @@ impl<A: Authorizer> Api<A> {
                 status = Empty,
                 latency_ms = Empty,
             );
-            let started = Instant::now();
-            // Boxed for the same reason: moved into `instrument` and maybe `timeout` each attempt.
-            let one = Box::pin(self.attempt(&method, &url, &headers, &body, attempt));
-            let result = match attempt_timeout {
-                Some(limit) => tokio::time::timeout(limit, one)
+            // The clock is read only when something looks at the attempt's duration.
+            let timed = !span.is_disabled() || !shared.interceptors.is_empty();
+            let started = timed.then(Instant::now);
+            let one = || {
+                self.attempt(method, url, headers, body, attempt)
                     .instrument(span.clone())
+            };
+            let result = match attempt_timeout {
+                // Boxed for the same reason as the total limit's.
+                Some(limit) => tokio::time::timeout(limit, Box::pin(one()))
                     .await
                     .unwrap_or_else(|_| {
                         Err(Error::new(
@@ -263,22 +276,24 @@ impl<A: Authorizer> Api<A> {
                             format!("an attempt timed out after {limit:?}"),
                         ))
                     }),
-                None => one.instrument(span.clone()).await,
+                None => one().await,
             };
-            let elapsed = started.elapsed();
-            span.record("latency_ms", millis(elapsed));
-            let status = match &result {
-                Ok(r) => Some(r.status()),
-                Err(e) => e.status(),
-            };
-            if let Some(s) = status {
-                span.record("status", s.as_u16());
+            let elapsed = started.map_or(Duration::ZERO, |t| t.elapsed());
+            if !span.is_disabled() {
+                span.record("latency_ms", millis(elapsed));
+                let status = match &result {
+                    Ok(r) => Some(r.status()),
+                    Err(e) => e.status(),
+                };
+                if let Some(s) = status {
+                    span.record("status", s.as_u16());
+                }
             }
-            if was_sent(&result) {
+            if !shared.interceptors.is_empty() && was_sent(&result) {
                 let outcome = AttemptOutcome {
                     endpoint: shared.spec.name,
-                    method: &method,
-                    url: &url,
+                    method,
+                    url,
                     attempt,
                     elapsed,
                     result: result.as_ref(),
@@ -327,93 +342,117 @@ impl<A: Authorizer> Api<A> {
         body: &Bytes,
         attempt: u32,
     ) -> Result<Response, Error> {
+        let request = self
+            .prepare(method.clone(), url.clone(), headers, body.clone(), attempt)
+            .await?;
+        let (status, response_headers, response_body) = self.transport(request).await?;
+        if self.inner.max_redirects > 0 && status.is_redirection() {
+            // Off the hot path, and boxed so that its state does not enlarge every attempt's.
+            let answer = (status, response_headers, response_body);
+            return Box::pin(self.follow(method, url, headers, body, attempt, answer)).await;
+        }
+        finish(status, response_headers, response_body)
+    }
+
+    /// Follows the redirects of an attempt whose first answer (to `url`) was a 3xx, up to the
+    /// client's limit; the last answer is the attempt's.
+    async fn follow(
+        &self,
+        method: &Method,
+        url: &reqwest::Url,
+        headers: &HeaderMap,
+        body: &Bytes,
+        attempt: u32,
+        answer: (StatusCode, HeaderMap, Bytes),
+    ) -> Result<Response, Error> {
         let shared = &*self.inner;
-        // The first URL's origin, worked out only once a redirect is followed (off the hot path).
-        let mut home = None;
+        let (mut status, mut response_headers, mut response_body) = answer;
+        // The first URL's origin: the whole pipeline runs again for a redirect back to it.
+        let home = url.origin();
         let (mut method, mut url, mut body) = (method.clone(), url.clone(), body.clone());
         let mut headers = std::borrow::Cow::Borrowed(headers);
         let mut hops = 0;
         loop {
-            let same_origin = hops == 0 || home.as_ref() == Some(&url.origin());
+            let next = (hops < shared.max_redirects && status.is_redirection())
+                .then(|| redirect_target(&url, &response_headers))
+                .flatten();
+            let Some(next) = next else {
+                return finish(status, response_headers, response_body);
+            };
+            hops += 1;
+            // As browsers and reqwest do: 303, and a POST answered 301/302, become a GET.
+            let to_get = (status == StatusCode::SEE_OTHER && method != Method::HEAD)
+                || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
+                    && method == Method::POST);
+            if to_get {
+                method = Method::GET;
+                body = Bytes::new();
+                headers.to_mut().remove(CONTENT_TYPE);
+            }
+            let same_origin = next.origin() == home;
+            tracing::debug!(
+                status = status.as_u16(),
+                same_origin,
+                hop = hops,
+                "following a redirect"
+            );
+            url = next;
             let request = if same_origin {
                 self.prepare(method.clone(), url.clone(), &headers, body.clone(), attempt)
                     .await?
             } else {
                 self.bare(method.clone(), url.clone(), &headers, body.clone(), attempt)
             };
-            let (status, response_headers, response_body) = self.transport(request).await?;
-            let next = (hops < shared.max_redirects && status.is_redirection())
-                .then(|| redirect_target(&url, &response_headers))
-                .flatten();
-            if let Some(next) = next {
-                let home = home.get_or_insert_with(|| url.origin());
-                hops += 1;
-                // As browsers and reqwest do: 303, and a POST answered 301/302, become a GET.
-                let to_get = (status == StatusCode::SEE_OTHER && method != Method::HEAD)
-                    || (matches!(status, StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND)
-                        && method == Method::POST);
-                if to_get {
-                    method = Method::GET;
-                    body = Bytes::new();
-                    headers.to_mut().remove(CONTENT_TYPE);
-                }
-                tracing::debug!(
-                    status = status.as_u16(),
-                    same_origin = next.origin() == *home,
-                    hop = hops,
-                    "following a redirect"
-                );
-                url = next;
-                continue;
-            }
-            return if status.as_u16() >= 400 {
-                Err(Error::http(status, response_headers, response_body))
-            } else {
-                Ok(Response::new(status, response_headers, response_body))
-            };
+            (status, response_headers, response_body) = self.transport(request).await?;
         }
     }
 
     /// Steps 1-4 for a request to the endpoint's own origin.
-    async fn prepare(
-        &self,
+    ///
+    /// The request is made before the returned future starts, so that future holds it once
+    /// (not also the parts it is made of).
+    fn prepare<'a>(
+        &'a self,
         method: Method,
         url: reqwest::Url,
-        headers: &HeaderMap,
+        headers: &'a HeaderMap,
         body: Bytes,
         attempt: u32,
-    ) -> Result<Request, Error> {
+    ) -> impl Future<Output = Result<Request, Error>> + Send + 'a {
         let shared = &*self.inner;
-        let mut request = Request::start(method, url, body, attempt);
+        let room = shared.default_headers.len() + headers.len();
+        let mut request = Request::start(method, url, body, attempt, room);
         let ctx = AuthContext {
             spec: &shared.spec,
             // The signing time, corrected by the endpoint's clock offset if one was learned.
             now: shared.skew.apply(shared.clock.now()),
         };
-        // 1. The auth mode's headers.
-        // An auth step failure is not retried here: its source retried where that was safe.
-        shared
-            .auth
-            .authorize(&mut request, &ctx)
-            .await
-            .map_err(Error::in_auth_step)?;
-        // 2. Client defaults, then this request's headers: a later one replaces an earlier one.
-        for (name, value) in shared.default_headers.iter().chain(headers.iter()) {
-            request.headers.insert(name.clone(), value.clone());
+        async move {
+            // 1. The auth mode's headers.
+            // An auth step failure is not retried here: its source retried where that was safe.
+            shared
+                .auth
+                .authorize(&mut request, &ctx)
+                .await
+                .map_err(Error::in_auth_step)?;
+            // 2. Client defaults, then this request's headers: a later one replaces an earlier one.
+            for (name, value) in shared.default_headers.iter().chain(headers.iter()) {
+                request.headers.insert(name.clone(), value.clone());
+            }
+            // 3. Interceptors, in registration order.
+            for interceptor in &shared.interceptors {
+                interceptor.before_send(&mut request).await.map_err(|e| {
+                    Error::new(ErrorKind::Interceptor, "an interceptor failed the request").with_source(e)
+                })?;
+            }
+            // 4. Signing, last, so it covers everything above.
+            shared
+                .auth
+                .sign(&mut request, &ctx)
+                .await
+                .map_err(Error::in_auth_step)?;
+            Ok(request)
         }
-        // 3. Interceptors, in registration order.
-        for interceptor in &shared.interceptors {
-            interceptor.before_send(&mut request).await.map_err(|e| {
-                Error::new(ErrorKind::Interceptor, "an interceptor failed the request").with_source(e)
-            })?;
-        }
-        // 4. Signing, last, so it covers everything above.
-        shared
-            .auth
-            .sign(&mut request, &ctx)
-            .await
-            .map_err(Error::in_auth_step)?;
-        Ok(request)
     }
 
     /// A followed redirect to another origin: no auth mode, no interceptors, no signature, and
@@ -426,7 +465,8 @@ impl<A: Authorizer> Api<A> {
         body: Bytes,
         attempt: u32,
     ) -> Request {
-        let mut request = Request::start(method, url, body, attempt);
+        let room = self.inner.default_headers.len() + headers.len();
+        let mut request = Request::start(method, url, body, attempt, room);
         for (name, value) in self.inner.default_headers.iter().chain(headers.iter()) {
             if !stays_home(name) {
                 request.headers.insert(name.clone(), value.clone());
@@ -436,19 +476,43 @@ impl<A: Authorizer> Api<A> {
     }
 
     /// 5. Transport: sends and reads the whole answer.
-    async fn transport(&self, request: Request) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
-        let mut http_request = reqwest::Request::new(request.method, request.url);
-        *http_request.headers_mut() = request.headers;
-        *http_request.body_mut() = Some(request.body.into());
-        let mut response = self
-            .inner
-            .http
-            .execute(http_request)
-            .await
-            .map_err(transport_error)?;
-        let status = response.status();
-        let body = read_body(&mut response, self.inner.max_response_bytes).await?;
-        Ok((status, std::mem::take(response.headers_mut()), body))
+    ///
+    /// The request is handed to reqwest before the returned future starts, so that future
+    /// holds only what is in flight (it is part of every attempt's future).
+    fn transport(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<(StatusCode, HeaderMap, Bytes), Error>> + Send + 'static {
+        let Request {
+            method,
+            url,
+            headers,
+            body,
+            ..
+        } = request;
+        let mut http_request = reqwest::Request::new(method, url);
+        *http_request.headers_mut() = headers;
+        // No body is what reqwest sends for an empty one too (`Body::empty()`).
+        if !body.is_empty() {
+            *http_request.body_mut() = Some(body.into());
+        }
+        let sent = self.inner.http.execute(http_request);
+        let limit = self.inner.max_response_bytes;
+        async move {
+            let mut response = sent.await.map_err(transport_error)?;
+            let status = response.status();
+            let body = read_body(&mut response, limit).await?;
+            Ok((status, std::mem::take(response.headers_mut()), body))
+        }
+    }
+}
+
+/// The attempt's outcome from its (last) answer: status 400 and above is an error.
+fn finish(status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Response, Error> {
+    if status.as_u16() >= 400 {
+        Err(Error::http(status, headers, body))
+    } else {
+        Ok(Response::new(status, headers, body))
     }
 }
 
@@ -499,10 +563,13 @@ fn transport_error(e: reqwest::Error) -> Error {
 }
 
 impl Request {
-    /// A request as every attempt starts: no headers but the crate's `user-agent`; the body is
-    /// the same bytes every attempt (a cheap reference-counted clone).
-    fn start(method: Method, url: reqwest::Url, body: Bytes, attempt: u32) -> Request {
-        let mut headers = HeaderMap::new();
+    /// A request as every attempt starts: no headers but the crate's `user-agent` (with room
+    /// for `headers` more); the body is the same bytes every attempt (a cheap
+    /// reference-counted clone).
+    fn start(method: Method, url: reqwest::Url, body: Bytes, attempt: u32, headers: usize) -> Request {
+        // Room for `headers` more, and the few the auth step, the signer and reqwest add, so
+        // that the map is allocated once.
+        let mut headers = HeaderMap::with_capacity(headers + 6);
         headers.insert(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT));
         Request {
             method,

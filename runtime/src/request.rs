@@ -226,12 +226,9 @@ impl<A: Authorizer> RequestBuilder<A> {
     /// are errors carrying status, headers, body, the AWS error name and the number of attempts;
     /// other answers (including redirects, which are not followed) are a [`Response`].
     ///
-    /// Dropping the returned future cancels the request: the connection in use is closed and
-    /// no retry is made later.
-    pub async fn send(self) -> Result<Response, Error> {
-        if let Some(e) = self.error {
-            return Err(e);
-        }
+    /// Nothing is sent until the returned future is polled. Dropping it cancels the request:
+    /// the connection in use is closed and no retry is made later.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send + use<A> {
         let RequestBuilder {
             api,
             method,
@@ -240,9 +237,14 @@ impl<A: Authorizer> RequestBuilder<A> {
             headers,
             body,
             options,
-            ..
+            error,
         } = self;
-        api.execute(method, &path, &query, headers, body, options).await
+        // The URL is made here, so the future does not hold the path and query.
+        let url = match error {
+            None => api.join(&path, &query),
+            Some(e) => Err(e),
+        };
+        api.execute(method, url, headers, body, options)
     }
 }
 

@@ -13,12 +13,27 @@ const QUERY: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// The parsed base URL of an endpoint: origin and stage path.
+///
+/// The URL stays parsed: a request URL is this one with its path (and query) replaced, so the
+/// scheme and host are never parsed again per request (host parsing is most of a URL parse).
 #[derive(Debug, Clone)]
 pub(crate) struct BaseUrl {
-    /// `https://host[:port]`
-    origin: String,
+    /// The base as parsed (`https://host[:port]/stage`), no query or fragment, with a filler
+    /// path of [`PATH_ROOM`] bytes after the stage: every request URL is a clone of it with its
+    /// path replaced, and the filler leaves the clone's buffer room for a usual path (a clone
+    /// has exactly the capacity of the original), so that replacing it does not reallocate.
+    template: reqwest::Url,
     /// The stage path without a trailing slash (`/dev`, or empty).
     path: String,
+}
+
+/// Bytes of path (and query) a request URL has room for beyond the stage without growing.
+const PATH_ROOM: usize = 96;
+
+thread_local! {
+    /// Where the encoded path and query are put together before they go into the URL (reused:
+    /// no allocation per request).
+    static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// `url` as an error may show it: user info (`user:password@`) replaced by `***@`.
@@ -56,17 +71,17 @@ impl BaseUrl {
                 format!("invalid base URL \"{base}\": it has a query or fragment"),
             ));
         }
-        Ok(BaseUrl {
-            origin: url.origin().ascii_serialization(),
-            path: url.path().trim_end_matches('/').to_owned(),
-        })
+        let path = url.path().trim_end_matches('/').to_owned();
+        let mut template = url;
+        template.set_path(&format!("{path}/{}", "_".repeat(PATH_ROOM)));
+        Ok(BaseUrl { template, path })
     }
 
     /// The base URL as given, normalised (no trailing slash unless it is the root).
     pub(crate) fn as_string(&self) -> String {
         format!(
             "{}{}",
-            self.origin,
+            self.template.origin().ascii_serialization(),
             if self.path.is_empty() { "/" } else { &self.path }
         )
     }
@@ -76,64 +91,113 @@ impl BaseUrl {
     /// Joining is exact: one `/` between the stage and the path whether or not either has one;
     /// characters that may not appear in a path are percent-encoded, existing `%XX` escapes are
     /// kept (so `a%2Fb` stays one segment).
+    ///
+    /// The result is the URL `Url::parse` gives for `origin + stage + path + ?query`: the path
+    /// and query are put through the same parser steps (`set_path`, `set_query`), only the
+    /// scheme and host are taken as already parsed.
     pub(crate) fn join(&self, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
         let (path, raw_query) = match path.split_once('?') {
             Some((p, q)) => (p, Some(q)),
             None => (path, None),
         };
-        let mut out = String::with_capacity(self.origin.len() + self.path.len() + path.len() + 16);
-        out.push_str(&self.origin);
-        out.push_str(&self.path);
+        let raw_query = raw_query.filter(|q| !q.is_empty());
+        let mut url = self.template.clone();
+        let done = SCRATCH.try_with(|scratch| {
+            let Ok(mut full) = scratch.try_borrow_mut() else {
+                return false;
+            };
+            self.fill(&mut url, path, raw_query, query, &mut full);
+            // An unusually long path's buffer is not kept for the thread's lifetime.
+            if full.capacity() > 4096 {
+                *full = String::new();
+            }
+            true
+        });
+        if done != Ok(true) {
+            // The thread's buffer is gone (thread teardown): a buffer of its own.
+            self.fill(&mut url, path, raw_query, query, &mut String::new());
+        }
+        Ok(url)
+    }
+
+    /// Sets the path (stage, `/`, encoded `path`) and the query of `url`, put together in `full`.
+    fn fill(
+        &self,
+        url: &mut reqwest::Url,
+        path: &str,
+        raw_query: Option<&str>,
+        query: &[(String, String)],
+        full: &mut String,
+    ) {
+        full.clear();
+        full.push_str(&self.path);
         if !path.starts_with('/') {
-            out.push('/');
+            full.push('/');
         }
-        encode_path_into(path, &mut out);
-        let mut first = true;
-        let mut sep = |out: &mut String| {
-            out.push(if first { '?' } else { '&' });
-            first = false;
-        };
-        if let Some(q) = raw_query.filter(|q| !q.is_empty()) {
-            sep(&mut out);
-            encode_path_into(q, &mut out);
+        encode_path_into(path, full);
+        url.set_path(full);
+        if raw_query.is_some() || !query.is_empty() {
+            full.clear();
+            if let Some(q) = raw_query {
+                encode_path_into(q, full);
+            }
+            let mut first = raw_query.is_none();
+            for (k, v) in query {
+                if !first {
+                    full.push('&');
+                }
+                first = false;
+                full.extend(utf8_percent_encode(k, QUERY));
+                full.push('=');
+                full.extend(utf8_percent_encode(v, QUERY));
+            }
+            url.set_query(Some(full));
         }
-        for (k, v) in query {
-            sep(&mut out);
-            out.extend(utf8_percent_encode(k, QUERY));
-            out.push('=');
-            out.extend(utf8_percent_encode(v, QUERY));
-        }
-        reqwest::Url::parse(&out).map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!("cannot build a URL for the path \"{path}\": {e}"),
-            )
-        })
     }
 }
 
-/// Percent-encodes what may not stand in a URL path, keeping `/` and existing `%XX` escapes.
-fn encode_path_into(path: &str, out: &mut String) {
-    let bytes = path.as_bytes();
+/// The bytes a path keeps as they are: RFC 3986 unreserved characters, sub-delims, `:`, `@`
+/// and `/` (`%` is kept when an escape follows it).
+const PATH_KEEPS: [bool; 256] = {
+    let mut keep = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        keep[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let others = b"-._~/!$&'()*+,;=:@";
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let keep = match b {
-            b'%' => bytes
-                .get(i + 1..i + 3)
-                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)),
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => true,
-            b'-' | b'.' | b'_' | b'~' | b'/' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+'
-            | b',' | b';' | b'=' | b':' | b'@' => true,
-            _ => false,
-        };
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
+    while i < others.len() {
+        keep[others[i] as usize] = true;
         i += 1;
     }
+    keep
+};
+
+/// Percent-encodes what may not stand in a URL path, keeping `/` and existing `%XX` escapes.
+fn encode_path_into(path: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = path.as_bytes();
+    // Runs of bytes kept as they are are copied in one go (most paths are one run).
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let keep = PATH_KEEPS[usize::from(b)]
+            || (b == b'%'
+                && bytes
+                    .get(i + 1..i + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+        if !keep {
+            // Bytes kept are ASCII: a non-empty run starts and ends on character boundaries.
+            if run < i {
+                out.push_str(&path[run..i]);
+            }
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+            run = i + 1;
+        }
+    }
+    out.push_str(&path[run..]);
 }
 
 #[cfg(test)]
@@ -213,6 +277,135 @@ mod tests {
             join("https://h.example.com/dev", "/100%", &[]),
             "https://h.example.com/dev/100%25"
         );
+    }
+
+    /// How URLs were joined before: the whole URL as a string, then parsed.
+    fn join_by_parsing(base: &str, path: &str, query: &[(String, String)]) -> String {
+        let parsed = reqwest::Url::parse(base).expect("base");
+        let (path, raw_query) = match path.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path, None),
+        };
+        let mut out = parsed.origin().ascii_serialization();
+        out.push_str(parsed.path().trim_end_matches('/'));
+        if !path.starts_with('/') {
+            out.push('/');
+        }
+        super::encode_path_into(path, &mut out);
+        let mut first = true;
+        if let Some(q) = raw_query.filter(|q| !q.is_empty()) {
+            out.push('?');
+            first = false;
+            super::encode_path_into(q, &mut out);
+        }
+        for (k, v) in query {
+            out.push(if first { '?' } else { '&' });
+            first = false;
+            out.extend(super::utf8_percent_encode(k, super::QUERY));
+            out.push('=');
+            out.extend(super::utf8_percent_encode(v, super::QUERY));
+        }
+        reqwest::Url::parse(&out).expect("joined").to_string()
+    }
+
+    #[test]
+    fn joins_as_parsing_the_whole_url_would() {
+        let bases = [
+            "https://h.example.com/dev",
+            "https://H.Example.COM:443/dev/",
+            "http://127.0.0.1:9000",
+            "http://[::1]:8080/a/b/",
+            "https://h.example.com/st%20age/x",
+        ];
+        let mut paths: Vec<String> = [
+            "",
+            "/",
+            "?",
+            "/?",
+            "/p?",
+            "/p?x=1&y",
+            "p?a b",
+            "/a/../b",
+            "/a/./b/..",
+            "../../x",
+            "/%2e%2e/x",
+            "/.%2E/x",
+            "//double//slash/",
+            "/a\\b",
+            "/a b/é/a%2Fb",
+            "/100%",
+            "/%zz/%4",
+            "/#frag?x#y",
+            "/q?x=%41%zz&'\"<>",
+            "/:@!$&'()*+,;=~",
+            "/\t\n\r x",
+            "/ü?ü=ü",
+            "/a?b?c",
+            "/\u{1F600}",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        // Longer than the room a request URL has, so its buffer grows.
+        paths.push(format!("/{}?{}", "seg/".repeat(60), "k=v&".repeat(40)));
+        // And pseudo-random ones over an alphabet of the interesting characters.
+        let alphabet: Vec<char> = "a/./%2eZ?#&= \\é'\"<>|{}^`[]:@+%4".chars().collect();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..2000 {
+            let mut p = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                p.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            paths.push(p);
+        }
+        let queries: [Vec<(String, String)>; 3] = [
+            Vec::new(),
+            vec![("q".into(), "a b+c;d".into())],
+            vec![
+                ("".into(), "".into()),
+                ("k ü".into(), "v&=?#".into()),
+                ("e".into(), "".into()),
+            ],
+        ];
+        // The byte-at-a-time encoder the run-copying one replaced.
+        let encode_bytewise = |path: &str| {
+            let bytes = path.as_bytes();
+            let mut out = String::new();
+            for (i, &b) in bytes.iter().enumerate() {
+                let keep = b.is_ascii_alphanumeric()
+                    || b"-._~/!$&'()*+,;=:@".contains(&b)
+                    || (b == b'%'
+                        && bytes
+                            .get(i + 1..i + 3)
+                            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)));
+                if keep {
+                    out.push(char::from(b));
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            out
+        };
+        for path in &paths {
+            let mut out = String::new();
+            super::encode_path_into(path, &mut out);
+            assert_eq!(out, encode_bytewise(path), "{path:?}");
+        }
+        for base in bases {
+            let joined = BaseUrl::parse(base).expect("base");
+            for path in &paths {
+                for query in &queries {
+                    assert_eq!(
+                        joined.join(path, query).expect("join").to_string(),
+                        join_by_parsing(base, path, query),
+                        "base {base:?}, path {path:?}, query {query:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -229,7 +229,9 @@ fn the_build_script_path_writes_formatted_code() {
         .expect("good config");
     let text = std::fs::read_to_string(&out).expect("written");
     std::fs::remove_file(&out).ok();
-    assert!(text.contains("pub struct PetsApi {\n    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,\n}"));
+    assert!(
+        text.contains("pub struct PetsApi {\n    api: ::amplify_rest::Api<::amplify_rest::auth::Iam>,\n}")
+    );
     assert!(!text.contains("StoreGraph"), "GraphQL APIs are not generated");
 }
 

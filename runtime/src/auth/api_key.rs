@@ -19,7 +19,16 @@ pub struct ApiKey {
 impl ApiKey {
     /// The key from the config.
     pub fn from_static(key: &'static str) -> Self {
-        Self::new(key)
+        // Checked first (`from_static` panics on what a header may not carry); a static value
+        // is not copied, and cloning it per request touches no shared reference count.
+        let header = HeaderValue::from_str(key)
+            .map(|_| {
+                let mut v = HeaderValue::from_static(key);
+                v.set_sensitive(true);
+                v
+            })
+            .map_err(|_| ());
+        ApiKey { header }
     }
 
     /// Any key (a staging key, one read from the environment).

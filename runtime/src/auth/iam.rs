@@ -142,13 +142,20 @@ impl CredentialsProvider for EnvironmentCredentials {
 #[derive(Clone)]
 pub struct Iam {
     provider: Arc<dyn CredentialsProvider>,
+    /// The credentials themselves when the provider is a [`Credentials`] (which always hands
+    /// out itself): then no provider call, boxed future or clone per request.
+    fixed: Option<Credentials>,
 }
 
 impl Iam {
     /// Signs with credentials from `provider`.
     pub fn new(provider: impl CredentialsProvider) -> Self {
+        let fixed = (&provider as &dyn std::any::Any)
+            .downcast_ref::<Credentials>()
+            .cloned();
         Iam {
             provider: Arc::new(provider),
+            fixed,
         }
     }
 }
@@ -191,10 +198,40 @@ impl Authorizer for Iam {
                     "an AWS_IAM endpoint needs a region to sign for",
                 )
             })?;
-            let credentials = self.provider.provide_credentials().await?;
-            sign_request(request, &credentials, region, now)
+            match &self.fixed {
+                Some(credentials) => sign_request(request, credentials, region, now),
+                None => {
+                    let credentials = self.provider.provide_credentials().await?;
+                    sign_request(request, &credentials, region, now)
+                }
+            }
         }
     }
+}
+
+const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+
+/// The headers aws-sigv4 leaves out of a signature by default (its `SigningSettings::default()`
+/// list: changed by proxies or per hop); they are left out before the signer sees them.
+const UNSIGNED_HEADERS: [&str; 4] = [
+    "authorization",
+    "user-agent",
+    "x-amzn-trace-id",
+    "transfer-encoding",
+];
+
+/// The signing settings, made once. aws-sigv4's defaults are right for execute-api: double URI
+/// encoding, session token signed, no x-amz-content-sha256 header (the payload is still hashed
+/// into the signature). Only its list of headers to leave out is dropped, as
+/// [`UNSIGNED_HEADERS`] are never handed to it (and the default list is a new `Vec` each time).
+fn signing_settings() -> &'static SigningSettings {
+    static SETTINGS: std::sync::OnceLock<SigningSettings> = std::sync::OnceLock::new();
+    SETTINGS.get_or_init(|| {
+        let mut settings = SigningSettings::default();
+        settings.excluded_headers = None;
+        settings
+    })
 }
 
 /// Whether aws-sigv4's own TRACE events are let through (`AMPLIFY_REST_TRACE_SIGV4=1`).
@@ -218,15 +255,12 @@ pub(crate) fn sign_request(
         }
     };
     let identity = credentials.identity();
-    // The defaults are right for execute-api: double URI encoding, session token signed,
-    // no x-amz-content-sha256 header (the payload is still hashed into the signature).
-    let settings = SigningSettings::default();
     let params = v4::SigningParams::builder()
         .identity(identity)
         .region(region)
         .name("execute-api")
         .time(now)
-        .settings(settings)
+        .settings(signing_settings().clone())
         .build()
         .map_err(|e| signing_error("bad signing parameters", Some(Box::new(e))))?
         .into();
@@ -235,7 +269,10 @@ pub(crate) fn sign_request(
         let value = value
             .to_str()
             .map_err(|_| signing_error(&format!("the header `{name}` is not visible ASCII"), None))?;
-        headers.push((name.as_str(), value));
+        // Left out here rather than by the signer: it would copy and lowercase them first.
+        if !UNSIGNED_HEADERS.contains(&name.as_str()) {
+            headers.push((name.as_str(), value));
+        }
     }
     let signable = SignableRequest::new(
         request.method.as_str(),
@@ -259,11 +296,17 @@ pub(crate) fn sign_request(
         .map_err(|e| signing_error("signing failed", Some(Box::new(e))))?
         .into_parts();
     for (name, value) in instructions.headers() {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| signing_error("the signer produced an invalid header name", None))?;
+        // The names the signer adds, without parsing (and copying) them again.
+        let name = match name {
+            "authorization" => AUTHORIZATION,
+            "x-amz-date" => X_AMZ_DATE,
+            "x-amz-security-token" => X_AMZ_SECURITY_TOKEN,
+            other => HeaderName::from_bytes(other.as_bytes())
+                .map_err(|_| signing_error("the signer produced an invalid header name", None))?,
+        };
         let mut value = HeaderValue::from_str(value)
             .map_err(|_| signing_error("the signer produced an invalid header value", None))?;
-        if name == AUTHORIZATION || name.as_str() == "x-amz-security-token" {
+        if name == AUTHORIZATION || name == X_AMZ_SECURITY_TOKEN {
             value.set_sensitive(true);
         }
         request.headers.insert(name, value);
@@ -295,4 +338,105 @@ pub async fn sign_for_benchmark(
     let ctx = AuthContext { spec, now };
     iam.sign(&mut request, &ctx).await?;
     Ok(request.headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_sigv4::sign::v4;
+    use http::{HeaderMap, HeaderValue, Method};
+
+    use super::{Credentials, UNSIGNED_HEADERS, sign_request};
+    use crate::request::Request;
+    use crate::secret::SecretString;
+
+    #[test]
+    fn leaves_out_what_aws_sigv4_leaves_out_by_default() {
+        let default: Vec<String> = SigningSettings::default()
+            .excluded_headers
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.into_owned())
+            .collect();
+        assert_eq!(default, UNSIGNED_HEADERS);
+    }
+
+    /// The signature is the one aws-sigv4 makes with its default settings from all headers.
+    #[test]
+    fn signs_as_aws_sigv4_with_default_settings() {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            Some(SecretString::new("token-123")),
+            None,
+        );
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let url = reqwest::Url::parse("https://h.example.com:8443/dev/a%20b/c?x=1&y=%2F").expect("url");
+        let mut headers = HeaderMap::new();
+        for (k, v) in [
+            ("user-agent", "amplify-rest/test"),
+            ("x-amzn-trace-id", "Root=1-abc"),
+            ("transfer-encoding", "chunked"),
+            ("content-type", "application/json"),
+            ("x-custom", "  spaced   value "),
+        ] {
+            headers.insert(k, HeaderValue::from_static(v));
+        }
+        headers.append("x-custom", HeaderValue::from_static("second"));
+        let body = bytes::Bytes::from_static(b"{\"a\":1}");
+        let mut request = Request {
+            method: Method::POST,
+            url: url.clone(),
+            headers: headers.clone(),
+            body: body.clone(),
+            attempt: 1,
+        };
+        sign_request(&mut request, &credentials, "eu-west-1", now).expect("signed");
+
+        let identity = credentials.identity();
+        let params = v4::SigningParams::builder()
+            .identity(identity)
+            .region("eu-west-1")
+            .name("execute-api")
+            .time(now)
+            .settings(SigningSettings::default())
+            .build()
+            .expect("params")
+            .into();
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.to_str().expect("ascii")))
+            .collect();
+        let signable = SignableRequest::new(
+            "POST",
+            url.as_str(),
+            pairs.into_iter(),
+            SignableBody::Bytes(&body),
+        )
+        .expect("signable");
+        let (instructions, _) = sign(signable, &params).expect("sign").into_parts();
+        let expected: Vec<(&str, &str)> = instructions.headers().collect();
+        assert_eq!(expected.len(), 3, "{expected:?}");
+        for (name, value) in expected {
+            assert_eq!(
+                request.headers.get(name).map(|v| v.to_str().expect("ascii")),
+                Some(value),
+                "{name}"
+            );
+        }
+        assert!(
+            request
+                .headers
+                .get("authorization")
+                .is_some_and(HeaderValue::is_sensitive)
+        );
+        assert!(
+            request
+                .headers
+                .get("x-amz-security-token")
+                .is_some_and(HeaderValue::is_sensitive)
+        );
+    }
 }
