@@ -9,10 +9,12 @@
 //! rotating order, so a burst of load from elsewhere on the machine hits all of them; the
 //! tables show medians over rounds, and ratios are taken within a round before the median.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use amplify_rest::auth::{Credentials, Iam, sign_for_benchmark};
@@ -41,6 +43,50 @@ mod api {
 
 /// The path every request-path variant asks for, under the stage `/dev`.
 const PATH: &str = "/pets/7";
+
+/// The system allocator, counting allocations (and bytes) while [`COUNTING`] is on: the
+/// "allocations per request" table. Off, it costs one relaxed load per allocation.
+struct CountingAllocator;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
+
+fn count(size: usize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        ALLOCATED_BYTES.fetch_add(size as u64, Ordering::Relaxed);
+    }
+}
+
+// SAFETY: every call is passed on to `System` unchanged; counting touches only atomics.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size());
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size);
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is `System`'s.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const USAGE: &str = "\
 usage: compare [--quick] [--rounds N] [--requests N] [--no-python] [--no-moto] [--only LETTERS]
@@ -416,6 +462,34 @@ async fn drive(clients: &Arc<Clients>, v: Variant, n: usize, concurrency: usize)
     Ok(Sample::new(start.elapsed(), process_cpu_time() - cpu, all))
 }
 
+/// Allocations (and bytes allocated) per request of each variant, client and server together,
+/// one request at a time: unlike time, these do not depend on the machine's load.
+async fn allocations(clients: &Arc<Clients>, active: &[Variant]) -> Result<(), Failure> {
+    const N: usize = 1000;
+    println!("## Allocations per request (client and server in this process; {N} requests one at a time)\n");
+    println!("| variant | allocations | bytes allocated |");
+    println!("|---|---:|---:|");
+    for &v in active.iter().filter(|v| **v != Variant::Python) {
+        let (allocations, bytes) = (
+            ALLOCATIONS.load(Ordering::Relaxed),
+            ALLOCATED_BYTES.load(Ordering::Relaxed),
+        );
+        COUNTING.store(true, Ordering::Relaxed);
+        let sent = drive(clients, v, N, 1).await;
+        COUNTING.store(false, Ordering::Relaxed);
+        sent?;
+        let per = |now: u64, before: u64| (now - before) as f64 / N as f64;
+        println!(
+            "| {} | {:.1} | {:.0} |",
+            v.label(),
+            per(ALLOCATIONS.load(Ordering::Relaxed), allocations),
+            per(ALLOCATED_BYTES.load(Ordering::Relaxed), bytes)
+        );
+    }
+    println!();
+    Ok(())
+}
+
 /// Row (f): the Python script, in its own process.
 async fn python(root: &Path, url: &str, n: usize, concurrency: usize) -> Result<Summary, Failure> {
     let mut command = Command::new(root.join(".venv/bin/python"));
@@ -529,6 +603,7 @@ async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
     if active.contains(&Variant::Python) {
         python(root, &url, 100, 4).await?;
     }
+    allocations(&clients, &active).await?;
 
     let batches = |concurrency: usize, v: Variant| match (concurrency, v) {
         (1, Variant::Python) => (options.requests / 40).max(50),
