@@ -200,11 +200,6 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     /// Appends the formatted struct of `endpoint` (from the config named `file`) to `out`.
     pub(crate) fn write(&mut self, file: &str, endpoint: &Endpoint, out: &mut String) {
-        // A doc comment with a line break is printed as `/** */` or `#[doc]`, not `///`.
-        if endpoint.name.contains('\n') || file.contains('\n') {
-            out.push_str(&unparse(endpoint_tokens(file, endpoint)));
-            return;
-        }
         let values = Values::of(file, endpoint);
         let shape = Shape {
             mode: endpoint.authorization,
@@ -215,11 +210,17 @@ impl Endpoints {
             },
             long_ident: (endpoint.type_name.len() > SHORT_IDENT).then_some(endpoint.type_name.len()),
         };
-        match self
-            .templates
-            .entry(shape)
-            .or_insert_with(|| Template::verified(shape))
-        {
+        // A doc comment with a line break is printed as `/** */` or `#[doc]`, not `///`.
+        let one_line_docs = !endpoint.name.contains('\n') && !file.contains('\n');
+        let template = one_line_docs
+            .then(|| {
+                self.templates
+                    .entry(shape)
+                    .or_insert_with(|| Template::verified(shape))
+                    .as_ref()
+            })
+            .flatten();
+        match template {
             Some(template) => template.render(&values, out),
             None => out.push_str(&unparse(endpoint_tokens(file, endpoint))),
         }

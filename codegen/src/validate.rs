@@ -1,6 +1,6 @@
 //! Checks that hold whatever format a config came from, and the step from raw values to the model.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::json::Pos;
 use crate::model::{AuthSettings, AuthorizationType, Endpoint, EndpointKind};
@@ -148,17 +148,17 @@ pub(crate) fn endpoints(
     rules: Rules,
 ) -> Vec<Endpoint> {
     let mut out: Vec<Endpoint> = Vec::new();
-    // Where each name and type name is in `out`, so a config with thousands of APIs is not
-    // checked pairwise.
-    let mut names: HashMap<String, usize> = HashMap::new();
+    // The names in `out`, and where each type name is, so a config with thousands of APIs is
+    // not checked pairwise.
+    let mut names: HashSet<String> = HashSet::new();
     let mut type_names: HashMap<String, usize> = HashMap::new();
     fn push(
         out: &mut Vec<Endpoint>,
-        names: &mut HashMap<String, usize>,
+        names: &mut HashSet<String>,
         type_names: &mut HashMap<String, usize>,
         endpoint: Endpoint,
     ) {
-        names.entry(endpoint.name.clone()).or_insert(out.len());
+        names.insert(endpoint.name.clone());
         type_names.entry(endpoint.type_name.clone()).or_insert(out.len());
         out.push(endpoint);
     }
@@ -285,7 +285,7 @@ pub(crate) fn endpoints(
             }
             ok = false;
         }
-        if names.contains_key(&e.name) {
+        if names.contains(&e.name) {
             r.error(
                 &e.path,
                 e.name_pos,

@@ -175,7 +175,7 @@ impl<A: Authorizer> Api<A> {
     /// The URL of a request for `path` and `query` pairs (see [`BaseUrl::join`]).
     pub(crate) fn join(&self, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
         match &self.inner.base {
-            Ok(base) => base.join(path, query),
+            Ok(base) => Ok(base.join(path, query)),
             Err(e) => Err(Error::new(ErrorKind::Config, e.clone())),
         }
     }

@@ -95,7 +95,7 @@ impl BaseUrl {
     /// The result is the URL `Url::parse` gives for `origin + stage + path + ?query`: the path
     /// and query are put through the same parser steps (`set_path`, `set_query`), only the
     /// scheme and host are taken as already parsed.
-    pub(crate) fn join(&self, path: &str, query: &[(String, String)]) -> Result<reqwest::Url, Error> {
+    pub(crate) fn join(&self, path: &str, query: &[(String, String)]) -> reqwest::Url {
         let (path, raw_query) = match path.split_once('?') {
             Some((p, q)) => (p, Some(q)),
             None => (path, None),
@@ -117,7 +117,7 @@ impl BaseUrl {
             // The thread's buffer is gone (thread teardown): a buffer of its own.
             self.fill(&mut url, path, raw_query, query, &mut String::new());
         }
-        Ok(url)
+        url
     }
 
     /// Sets the path (stage, `/`, encoded `path`) and the query of `url`, put together in `full`.
@@ -226,11 +226,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        BaseUrl::parse(base)
-            .expect("base")
-            .join(path, &q)
-            .expect("join")
-            .to_string()
+        BaseUrl::parse(base).expect("base").join(path, &q).to_string()
     }
 
     #[test]
@@ -399,7 +395,7 @@ mod tests {
             for path in &paths {
                 for query in &queries {
                     assert_eq!(
-                        joined.join(path, query).expect("join").to_string(),
+                        joined.join(path, query).to_string(),
                         join_by_parsing(base, path, query),
                         "base {base:?}, path {path:?}, query {query:?}"
                     );
