@@ -70,6 +70,7 @@ pub fn sign_direct(
 pub struct HandWritten {
     client: reqwest::Client,
     identity: Identity,
+    user_agent: Option<&'static str>,
 }
 
 impl HandWritten {
@@ -78,12 +79,23 @@ impl HandWritten {
         Ok(HandWritten {
             client: plain_client()?,
             identity: identity(),
+            user_agent: None,
         })
+    }
+
+    /// The same client, sending `user-agent: agent` with every request (as amplify-rest sends
+    /// its own), so that its requests are byte for byte those of an amplify-rest endpoint.
+    pub fn with_user_agent(mut self, agent: &'static str) -> Self {
+        self.user_agent = Some(agent);
+        self
     }
 
     /// A signed `GET` of `url`; returns the body.
     pub async fn get(&self, url: &str) -> Result<Bytes, Failure> {
         let mut headers = HeaderMap::new();
+        if let Some(agent) = self.user_agent {
+            headers.insert(http::header::USER_AGENT, HeaderValue::from_static(agent));
+        }
         sign_direct(
             &Method::GET,
             url,

@@ -108,6 +108,33 @@ pub fn range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
         .fold((f64::NAN, f64::NAN), |(lo, hi), x| (lo.min(x), hi.max(x)))
 }
 
+/// The median of `values` with a distribution-free 95% confidence interval for it: the order
+/// statistics `x(k)` and `x(n+1-k)`, with `k` the largest rank such that a Binomial(n, ½)
+/// variable is below `k` with probability at most 2.5%. NaNs are ignored; with fewer than 6
+/// values no such interval exists and the bounds are the smallest and largest value.
+pub fn median_ci(values: impl IntoIterator<Item = f64>) -> (f64, f64, f64) {
+    let mut v: Vec<f64> = values.into_iter().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    // P(X <= j) for X ~ Binomial(n, 1/2), summed in log space so large n cannot underflow.
+    let mut ln_pmf = n as f64 * 0.5f64.ln(); // ln P(X = 0)
+    let mut cdf = ln_pmf.exp(); // P(X <= j), starting at j = 0
+    // The interval's lower rank k: the largest with P(X <= k - 1) <= 2.5%, at least 1.
+    let mut k = 1;
+    for j in 0..n / 2 {
+        if cdf > 0.025 {
+            break;
+        }
+        k = j + 1;
+        ln_pmf += ((n - j) as f64).ln() - ((j + 1) as f64).ln();
+        cdf += ln_pmf.exp();
+    }
+    (median(v.iter().copied()), v[k - 1], v[n - k])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +155,21 @@ mod tests {
         assert_eq!(s.quantile_us(0.99), 99.0);
         assert_eq!(s.cpu_us_per_request(), 10.0);
         assert!(process_cpu_time() > Duration::ZERO);
+    }
+
+    #[test]
+    fn median_confidence_intervals() {
+        // Tables of the sign-test interval: n = 10 -> ranks 2 and 9 (97.9%);
+        // n = 20 -> 6 and 15 (95.9%); n = 100 -> 40 and 61 (96.5%).
+        let ranks = |n: usize| {
+            let (_, lo, hi) = median_ci((1..=n).map(|i| i as f64));
+            (lo as usize, hi as usize)
+        };
+        assert_eq!(ranks(10), (2, 9));
+        assert_eq!(ranks(20), (6, 15));
+        assert_eq!(ranks(100), (40, 61));
+        assert_eq!(ranks(5), (1, 5));
+        assert_eq!(median_ci([2.0, f64::NAN, 1.0]).0, 1.5);
+        assert!(median_ci([]).0.is_nan());
     }
 }

@@ -68,7 +68,7 @@ mod skew;
 mod spec;
 mod url;
 
-pub use api::{Api, ApiBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES};
+pub use api::{Api, ApiBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_USER_AGENT};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{BoxError, Error, ErrorKind};
 pub use interceptor::{AttemptOutcome, BoxFuture, FnInterceptor, Interceptor, interceptor_fn};

@@ -25,6 +25,9 @@ pub(crate) struct BaseUrl {
     template: reqwest::Url,
     /// The stage path without a trailing slash (`/dev`, or empty).
     path: String,
+    /// The `host` header of a request to this origin, as hyper writes it: the host, and the
+    /// port when it is not the scheme's default ([`BaseUrl::host_header`]).
+    host: Option<http::HeaderValue>,
 }
 
 /// Bytes of path (and query) a request URL has room for beyond the stage without growing.
@@ -72,9 +75,25 @@ impl BaseUrl {
             ));
         }
         let path = url.path().trim_end_matches('/').to_owned();
+        let host = url.host_str().and_then(|host| {
+            let value = match url.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_owned(),
+            };
+            http::HeaderValue::from_str(&value).ok()
+        });
         let mut template = url;
         template.set_path(&format!("{path}/{}", "_".repeat(PATH_ROOM)));
-        Ok(BaseUrl { template, path })
+        Ok(BaseUrl { template, path, host })
+    }
+
+    /// The `host` header of a request to `url` when `url` is on this base's origin (scheme,
+    /// host and port), made once: the value hyper would add (and the signer signs).
+    pub(crate) fn host_header(&self, url: &reqwest::Url) -> Option<&http::HeaderValue> {
+        let same_origin = url.scheme() == self.template.scheme()
+            && url.host_str() == self.template.host_str()
+            && url.port() == self.template.port();
+        self.host.as_ref().filter(|_| same_origin)
     }
 
     /// The base URL as given, normalised (no trailing slash unless it is the root).
@@ -219,6 +238,46 @@ mod tests {
         }
         assert_eq!(super::shown_url("https://a:b@h/p@q"), "https://***@h/p@q");
         assert_eq!(super::shown_url("https://h/p@q"), "https://h/p@q");
+    }
+
+    /// The `host` header is the one hyper-util adds to an HTTP/1 request without one: the
+    /// URI's host, with the port unless it is the scheme's default (its `get_non_default_port`).
+    #[test]
+    fn host_header_is_what_hyper_would_add() {
+        for base in [
+            "https://h.example.com/dev",
+            "https://h.example.com:443/dev",
+            "https://H.Example.COM/dev",
+            "https://h.example.com:8443/dev",
+            "http://127.0.0.1:8080/dev",
+            "http://h:80/",
+            "http://[::1]:9000/x",
+            "https://[2001:db8::1]/",
+        ] {
+            let parsed = BaseUrl::parse(base).expect("base");
+            let url = parsed.join("/pets/7", &[]);
+            let uri: http::Uri = url.as_str().parse().expect("uri");
+            let host = uri.host().expect("host");
+            let secure = uri.scheme_str() == Some("https");
+            let expected = match (uri.port_u16(), secure) {
+                (Some(443), true) | (Some(80), false) | (None, _) => host.to_owned(),
+                (Some(port), _) => format!("{host}:{port}"),
+            };
+            assert_eq!(
+                parsed.host_header(&url).map(|v| v.to_str().expect("ascii")),
+                Some(expected.as_str()),
+                "{base}"
+            );
+        }
+        let parsed = BaseUrl::parse("https://h.example.com/dev").expect("base");
+        for other in [
+            "http://h.example.com/dev/a",
+            "https://h.example.com:8443/dev/a",
+            "https://g.example.com/dev/a",
+        ] {
+            let url = reqwest::Url::parse(other).expect("url");
+            assert_eq!(parsed.host_header(&url), None, "{other}");
+        }
     }
 
     fn join(base: &str, path: &str, query: &[(&str, &str)]) -> String {

@@ -1,13 +1,18 @@
 //! The side-by-side comparison harness of amplify-rest; prints the tables of `BENCHMARKS.md`.
 //!
 //! ```sh
-//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (~6 min)
+//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (~9 min)
 //! cargo run --release -p amplify-rest-bench --bin compare -- --quick # fewer, smaller rounds
 //! ```
 //!
 //! Everything runs on loopback. Every variant of a measurement runs in every round, in a
 //! rotating order, so a burst of load from elsewhere on the machine hits all of them; the
 //! tables show medians over rounds, and ratios are taken within a round before the median.
+//!
+//! The request path's targets are then measured once more as a *paired comparison*: many pairs
+//! of small back-to-back batches, in this process and in fresh ones, each comparison's value the
+//! median over pairs with a confidence interval (see `paired`). That is the precise measure;
+//! the rounds give the levels (req/s, latencies) and the rows without a target.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
@@ -20,18 +25,19 @@ use std::time::{Duration, Instant, SystemTime};
 use amplify_rest::auth::{Credentials, Iam, sign_for_benchmark};
 use amplify_rest::cognito::IdentityPool;
 use amplify_rest::config::IdentityPoolConfig;
-use amplify_rest::{AuthorizationType, EndpointSpec, ManualClock, SecretString};
+use amplify_rest::{AuthorizationType, DEFAULT_USER_AGENT, EndpointSpec, ManualClock, SecretString};
 use amplify_rest_bench::configs::{Names, plugin_config, plugin_config_named};
 use amplify_rest_bench::handwritten::{
     self, ACCESS_KEY_ID, Failure, HandWritten, SECRET_ACCESS_KEY, SESSION_TOKEN,
 };
 use amplify_rest_bench::moto::Moto;
 use amplify_rest_bench::server::Server;
-use amplify_rest_bench::stats::{Sample, Summary, median, process_cpu_time, range};
+use amplify_rest_bench::stats::{Sample, Summary, median, median_ci, process_cpu_time, range};
 use amplify_rest_bench::{now_or_never, workspace_root};
 use amplify_rest_codegen::Generator;
 use amplify_rest_tests::proxy::Proxy;
 use bytes::Bytes;
+use http::header::USER_AGENT;
 use http::{HeaderMap, HeaderValue, Method};
 use tokio::task::JoinSet;
 
@@ -40,6 +46,9 @@ mod api {
     pub struct IamApi;
     pub struct KeyApi;
 }
+
+/// The API key of `keyApi` in `bench-config.json`, which row (a+) sends as (d) does.
+const BENCH_API_KEY: &str = "bench-api-key-0123456789";
 
 /// The path every request-path variant asks for, under the stage `/dev`.
 const PATH: &str = "/pets/7";
@@ -89,7 +98,8 @@ unsafe impl GlobalAlloc for CountingAllocator {
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
 const USAGE: &str = "\
-usage: compare [--quick] [--rounds N] [--requests N] [--no-python] [--no-moto] [--only LETTERS]
+usage: compare [--quick] [--rounds N] [--requests N] [--pairs N] [--processes N] [--self-check] [--mark]
+               [--no-python] [--no-moto] [--only LETTERS]
 
   --quick        3 rounds of smaller batches (a quick look; the recorded numbers use the default)
   --rounds N     rounds of every measurement (default 5)
@@ -97,12 +107,24 @@ usage: compare [--quick] [--rounds N] [--requests N] [--no-python] [--no-moto] [
                  the Python peer N/20 and N/40)
   --no-python    skip row (f)
   --no-moto      skip row (e) and the contention measurement
+  --pairs N      back-to-back pairs of small batches per process in the paired comparison (default 60)
+  --processes N  processes whose pairs the paired comparison pools (default 3: this one and
+                 N − 1 fresh ones, one after another)
+  --self-check   the paired comparison also compares (b) with a second client of its own
+  --mark         print each paired batch at concurrency 64 to stderr as
+                 `batch COMPARISON VARIANT START_NS END_NS` (CLOCK_MONOTONIC), for perf
+                 attribution (bench/scripts/profile-pairs.sh)
   --only LETTERS request-path rows to run, e.g. `cd` (for profiling); skips the other sections";
 
 #[derive(Debug, Clone)]
 struct Options {
     rounds: usize,
     requests: usize,
+    pairs: usize,
+    processes: usize,
+    paired_child: bool,
+    self_check: bool,
+    mark: bool,
     python: bool,
     moto: bool,
     only: Option<String>,
@@ -113,6 +135,11 @@ impl Options {
         let mut o = Options {
             rounds: 5,
             requests: 12_800,
+            pairs: 60,
+            processes: 3,
+            paired_child: false,
+            self_check: false,
+            mark: false,
             python: true,
             moto: true,
             only: None,
@@ -129,9 +156,17 @@ impl Options {
                 "--quick" => {
                     o.rounds = 3;
                     o.requests = 6_400;
+                    o.pairs = 30;
+                    o.processes = 1;
                 }
                 "--rounds" => o.rounds = number("--rounds")?,
                 "--requests" => o.requests = number("--requests")?.max(64),
+                "--pairs" => o.pairs = number("--pairs")?,
+                "--processes" => o.processes = number("--processes")?,
+                // Internal: one of the paired comparison's fresh processes.
+                "--paired-child" => o.paired_child = true,
+                "--self-check" => o.self_check = true,
+                "--mark" => o.mark = true,
                 "--no-python" => o.python = false,
                 "--no-moto" => o.moto = false,
                 "--only" => {
@@ -159,6 +194,15 @@ fn main() -> ExitCode {
         }
     };
     let root = workspace_root();
+    if options.paired_child {
+        return match client_runtime().and_then(|r| r.block_on(paired_only(&options))) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("compare --paired-child: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     println!("# amplify-rest comparison ({} rounds)\n", options.rounds);
     println!(
         "machine: {} cores; date: {}\n",
@@ -166,14 +210,12 @@ fn main() -> ExitCode {
         date()
     );
     if options.only.is_none() {
-        generator_scale(options.rounds);
+        // Signing first: the generator section leaves a large, fragmented heap behind, which
+        // slows the allocations of a microbenchmark measured after it.
         signing(options.rounds);
+        generator_scale(options.rounds);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match client_runtime() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cannot start the client runtime: {e}");
@@ -187,6 +229,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The clients' runtime: two workers, as many as the machine has cores.
+fn client_runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
 }
 
 fn date() -> String {
@@ -291,15 +341,20 @@ fn signing(rounds: usize) {
     println!(
         "## Signing (one POST; ours = credentials from the provider + SigV4, as the pipeline runs it)\n"
     );
-    println!("| body | aws-sigv4 direct | amplify-rest | overhead | target |");
+    println!(
+        "Pairs of back-to-back timings (ABBA order); the overhead is the median over pairs of ours / direct − 1, with its 95% confidence interval.\n"
+    );
+    println!(
+        "| body | aws-sigv4 direct (allocations per signing) | amplify-rest | overhead [95% CI] | target |"
+    );
     println!("|---|---:|---:|---:|---|");
     for (label, body, iterations) in [
         (
             "small (31 B)",
             Bytes::from_static(br#"{"name":"Rex","tags":["a","b"]}"#),
-            4000,
+            400,
         ),
-        ("1 MiB", Bytes::from(vec![b'x'; 1 << 20]), 40),
+        ("1 MiB", Bytes::from(vec![b'x'; 1 << 20]), 4),
     ] {
         let direct = || {
             let mut h = headers.clone();
@@ -330,10 +385,20 @@ fn signing(rounds: usize) {
         };
         time(&direct);
         time(&ours);
+        let allocations = |f: &dyn Fn()| {
+            let before = ALLOCATIONS.load(Ordering::Relaxed);
+            COUNTING.store(true, Ordering::Relaxed);
+            f();
+            COUNTING.store(false, Ordering::Relaxed);
+            ALLOCATIONS.load(Ordering::Relaxed) - before
+        };
+        let (direct_allocations, our_allocations) = (allocations(&direct), allocations(&ours));
         let mut d = Vec::new();
         let mut o = Vec::new();
         let mut ratios = Vec::new();
-        for round in 0..rounds.max(5) * 2 {
+        // Many short pairs rather than a few long ones: a burst of other load then spoils a
+        // few pairs, not the median.
+        for round in 0..rounds.max(5) * 20 {
             let (a, b) = if round % 2 == 0 {
                 let a = time(&direct);
                 (a, time(&ours))
@@ -345,12 +410,15 @@ fn signing(rounds: usize) {
             o.push(b);
             ratios.push(b / a);
         }
-        let overhead = median(ratios) - 1.0;
+        let (ratio, lo, hi) = median_ci(ratios);
+        let overhead = ratio - 1.0;
         println!(
-            "| {label} | {} | {} | {:+.1}% | < 10%: {} |",
+            "| {label} | {} ({direct_allocations} allocations) | {} ({our_allocations}) | {:+.1}% [{:+.1}%, {:+.1}%] | < 10%: {} |",
             duration(median(d)),
             duration(median(o)),
             overhead * 100.0,
+            (lo - 1.0) * 100.0,
+            (hi - 1.0) * 100.0,
             verdict(overhead < 0.10)
         );
     }
@@ -384,6 +452,14 @@ fn static_credentials() -> Credentials {
 enum Variant {
     Bare,
     HandSigned,
+    /// (b) once more, with a client of its own: only in the paired comparison's self-check.
+    HandSignedAgain,
+    /// (b) sending amplify-rest's `user-agent` too, so that its requests are byte for byte
+    /// those of (c): only in the paired comparison.
+    HandSignedWithAgent,
+    /// (a) sending amplify-rest's `user-agent` and the API key, so that its requests are byte
+    /// for byte those of (d): only in the paired comparison.
+    BareWithHeaders,
     OursIam,
     OursKey,
     OursCognito,
@@ -404,6 +480,11 @@ impl Variant {
         match self {
             Variant::Bare => "(a) bare reqwest, unsigned",
             Variant::HandSigned => "(b) reqwest + aws-sigv4 by hand",
+            Variant::HandSignedAgain => "(b') reqwest + aws-sigv4 by hand, a second client",
+            Variant::HandSignedWithAgent => {
+                "(b+) reqwest + aws-sigv4 by hand, with amplify-rest's user-agent"
+            }
+            Variant::BareWithHeaders => "(a+) bare reqwest with amplify-rest's user-agent and x-api-key",
             Variant::OursIam => "(c) amplify-rest AWS_IAM, static credentials",
             Variant::OursKey => "(d) amplify-rest API_KEY",
             Variant::OursCognito => "(e) amplify-rest AWS_IAM, cached identity-pool credentials",
@@ -416,16 +497,49 @@ struct Clients {
     url: String,
     bare: reqwest::Client,
     hand: HandWritten,
+    /// A second hand-written client, for the paired comparison's self-check (b against b).
+    hand2: HandWritten,
+    /// The hand-written client sending amplify-rest's `user-agent` (b+).
+    hand_with_agent: HandWritten,
     iam: api::IamApi,
     key: api::KeyApi,
     cognito: Option<api::IamApi>,
 }
 
 impl Clients {
+    /// The clients of every variant, for `url` (= `base` + [`PATH`]); `cognito` is row (e)'s.
+    fn new(url: String, base: &str, cognito: Option<api::IamApi>) -> Result<Clients, Failure> {
+        Ok(Clients {
+            url,
+            bare: handwritten::plain_client()?,
+            hand: HandWritten::new()?,
+            hand2: HandWritten::new()?,
+            hand_with_agent: HandWritten::new()?.with_user_agent(DEFAULT_USER_AGENT),
+            iam: api::IamApi::builder(static_credentials())
+                .base_url(base)
+                .build()?,
+            key: api::KeyApi::builder().base_url(base).build()?,
+            cognito,
+        })
+    }
+
     async fn one(&self, v: Variant) -> Result<(), Failure> {
         match v {
             Variant::Bare => handwritten::bare_get(&self.bare, &self.url).await.map(drop),
             Variant::HandSigned => self.hand.get(&self.url).await.map(drop),
+            Variant::HandSignedAgain => self.hand2.get(&self.url).await.map(drop),
+            Variant::HandSignedWithAgent => self.hand_with_agent.get(&self.url).await.map(drop),
+            Variant::BareWithHeaders => {
+                let answer = self
+                    .bare
+                    .get(&self.url)
+                    .header(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT))
+                    .header("x-api-key", HeaderValue::from_static(BENCH_API_KEY))
+                    .send()
+                    .await?
+                    .error_for_status()?;
+                answer.bytes().await.map(drop).map_err(Into::into)
+            }
             Variant::OursIam => self.iam.get(PATH).send().await.map(drop).map_err(Into::into),
             Variant::OursKey => self.key.get(PATH).send().await.map(drop).map_err(Into::into),
             Variant::OursCognito => match &self.cognito {
@@ -445,7 +559,7 @@ async fn drive(clients: &Arc<Clients>, v: Variant, n: usize, concurrency: usize)
     let mut workers = JoinSet::new();
     for _ in 0..concurrency {
         let clients = Arc::clone(clients);
-        workers.spawn(async move {
+        let task = async move {
             let mut latencies = Vec::with_capacity(per_worker);
             for _ in 0..per_worker {
                 let t = Instant::now();
@@ -453,7 +567,8 @@ async fn drive(clients: &Arc<Clients>, v: Variant, n: usize, concurrency: usize)
                 latencies.push(t.elapsed().as_nanos() as u64);
             }
             Ok::<_, Failure>(latencies)
-        });
+        };
+        workers.spawn(task);
     }
     let mut all = Vec::with_capacity(n);
     while let Some(done) = workers.join_next().await {
@@ -530,6 +645,9 @@ async fn python(root: &Path, url: &str, n: usize, concurrency: usize) -> Result<
 type Rounds = HashMap<usize, Vec<HashMap<Variant, Summary>>>;
 
 async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
+    if !include_str!("../../bench-config.json").contains(BENCH_API_KEY) {
+        return Err("BENCH_API_KEY is not keyApi's key in bench-config.json".into());
+    }
     let server = Server::start();
     let base = format!("{}/dev", server.url());
     let url = format!("{base}{PATH}");
@@ -573,16 +691,7 @@ async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
         );
     }
 
-    let clients = Arc::new(Clients {
-        url: url.clone(),
-        bare: handwritten::plain_client()?,
-        hand: HandWritten::new()?,
-        iam: api::IamApi::builder(static_credentials())
-            .base_url(&base)
-            .build()?,
-        key: api::KeyApi::builder().base_url(&base).build()?,
-        cognito,
-    });
+    let clients = Arc::new(Clients::new(url.clone(), &base, cognito)?);
     if let Some(only) = &options.only {
         for (v, letter) in VARIANTS.into_iter().zip('a'..='f') {
             if !only.contains(letter) {
@@ -638,6 +747,7 @@ async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
         .as_ref()
         .map(|p| p.count("GetCredentialsForIdentity"));
     report_requests(&results, &skipped, options, identity_calls);
+    paired(&clients, &base, &active, options).await?;
 
     match &moto {
         _ if options.only.is_some() => {}
@@ -787,6 +897,373 @@ fn report_requests(
         println!("| {name} | {} | {} | {target} |", cell(one, 1), cell(many, 1));
     }
     println!();
+}
+
+/// The targets' comparisons again, as many back-to-back pairs of small batches, in this process
+/// and in `--processes` − 1 fresh ones run one after another.
+///
+/// - **Pairs.** Whole rounds move by ±30% with the machine's load from second to second; the
+///   two batches of a pair run within ~0.1 s of each other, so that drift mostly cancels within
+///   the pair, and which variant goes first alternates (ABBA).
+/// - **Processes.** The ratio also moves from one process to the next by a few percent (memory
+///   layout, which arena and core each thread gets), more than within one process; so the pairs
+///   of several processes are pooled.
+/// - **Throughput and CPU per request:** batches at concurrency 64 on the shared client runtime.
+/// - **p50 latency:** batches at concurrency 1 on a current-thread runtime of their own (clients
+///   made there too). On the 2-worker runtime a batch's p50 sits in one of two modes ~100 µs
+///   apart, depending on which worker each connection's task landed on; on one thread that
+///   choice does not exist, and the p50 of a batch repeats within a few µs.
+///
+/// Each comparison's value is the median over all pairs, with a distribution-free 95%
+/// confidence interval ([`median_ci`]; it treats pairs as independent, which pairs of one
+/// process are not quite, so the per-process medians are shown too). With `--self-check`, (b)
+/// is also compared with a second client of its own (b'): the method's own bias, which should
+/// come out near 1 and 0.
+async fn paired(
+    clients: &Arc<Clients>,
+    base: &str,
+    active: &[Variant],
+    options: &Options,
+) -> Result<(), Failure> {
+    let comparisons = comparisons(active, options.self_check);
+    if comparisons.is_empty() {
+        return Ok(());
+    }
+    let batch_64 = (options.requests / 10).max(640);
+    let batch_1 = (options.requests / 64).max(100);
+    let mut per_process = vec![paired_values(clients, base, &comparisons, options).await?];
+    for n in 1..options.processes {
+        progress(&format!(
+            "paired comparison in a fresh process ({} of {})",
+            n + 1,
+            options.processes
+        ));
+        per_process.push(paired_child(active, options).await?);
+    }
+    println!(
+        "## Paired comparison ({} processes × {} pairs of back-to-back batches, ABBA order: {batch_64} requests at concurrency 64; {batch_1} at concurrency 1 on a current-thread runtime)\n",
+        per_process.len(),
+        options.pairs
+    );
+    println!("Median over all pairs [95% confidence interval]; then each process's median.\n");
+    println!("| comparison | all pairs [95% CI] | per process | target |");
+    println!("|---|---:|---|---|");
+    for (x, y, xl, yl) in comparisons {
+        let name = format!("{xl}/{yl}");
+        let pooled = |field: fn(&PairValues) -> &Vec<f64>| -> Vec<Vec<f64>> {
+            per_process
+                .iter()
+                .filter_map(|p| p.iter().find(|v| v.name == name))
+                .map(|v| field(v).clone())
+                .collect()
+        };
+        // The issue's targets are for c/b and d/a; the other rows explain them.
+        let (ratio_target, p50_target) = match (x, y) {
+            (Variant::OursIam, Variant::HandSigned) => (Target::AtLeast(0.97), Target::Below(5.0)),
+            (Variant::OursKey, Variant::Bare) => (Target::AtLeast(0.97), Target::None),
+            _ => (Target::None, Target::None),
+        };
+        let rows: [(String, Vec<Vec<f64>>, Target, usize); 3] = [
+            (
+                format!("{xl}/{yl} throughput, concurrency 64"),
+                pooled(|v| &v.throughput),
+                ratio_target,
+                3,
+            ),
+            (
+                format!("{xl}/{yl} by CPU per request ({yl}'s / {xl}'s), concurrency 64"),
+                pooled(|v| &v.cpu),
+                ratio_target,
+                3,
+            ),
+            (
+                format!("p50 {xl} − {yl}, concurrency 1, µs"),
+                pooled(|v| &v.p50_minus),
+                p50_target,
+                1,
+            ),
+        ];
+        for (label, values, target, digits) in rows {
+            let (m, lo, hi) = median_ci(values.iter().flatten().copied());
+            let each: Vec<String> = values
+                .iter()
+                .map(|v| format!("{:.digits$}", median(v.iter().copied())))
+                .collect();
+            let verdict = target.verdict(m, lo, hi);
+            println!(
+                "| {label} | {m:.digits$} [{lo:.digits$}, {hi:.digits$}] | {} | {verdict} |",
+                each.join(", ")
+            );
+        }
+    }
+    println!();
+    Ok(())
+}
+
+/// A paired comparison's target.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// The value must be at least this (a ratio).
+    AtLeast(f64),
+    /// The value must be below this (a difference).
+    Below(f64),
+    None,
+}
+
+impl Target {
+    fn verdict(self, median: f64, lo: f64, hi: f64) -> String {
+        let (whole, by_median, shown) = match self {
+            Target::AtLeast(t) => (lo >= t, median >= t, format!(">= {t}")),
+            Target::Below(t) => (hi < t, median < t, format!("< {t}")),
+            Target::None => return String::new(),
+        };
+        let verdict = if whole {
+            "met (whole interval)"
+        } else if by_median {
+            "met by the median, not by the whole interval"
+        } else {
+            "MISSED"
+        };
+        format!("{shown}: {verdict}")
+    }
+}
+
+/// The comparisons the paired section makes among the `active` variants.
+fn comparisons(active: &[Variant], self_check: bool) -> Vec<(Variant, Variant, &'static str, &'static str)> {
+    use Variant::*;
+    let mut all = vec![
+        (OursIam, HandSigned, "c", "b"),
+        (OursIam, HandSignedWithAgent, "c", "b+"),
+        (OursKey, Bare, "d", "a"),
+        (OursKey, BareWithHeaders, "d", "a+"),
+    ];
+    if self_check {
+        all.push((HandSignedAgain, HandSigned, "b'", "b"));
+    }
+    let on = |v: &Variant| match v {
+        HandSignedAgain => true,
+        HandSignedWithAgent => active.contains(&HandSigned),
+        BareWithHeaders => active.contains(&Bare),
+        v => active.contains(v),
+    };
+    all.into_iter().filter(|(x, y, _, _)| on(x) && on(y)).collect()
+}
+
+/// One comparison's pairs in one process.
+#[derive(Debug, Clone)]
+struct PairValues {
+    /// `x/y`, e.g. `c/b`.
+    name: String,
+    /// Per pair: x's throughput / y's, at concurrency 64.
+    throughput: Vec<f64>,
+    /// Per pair: y's CPU per request / x's, at concurrency 64.
+    cpu: Vec<f64>,
+    /// Per pair: x's p50 − y's, µs, at concurrency 1.
+    p50_minus: Vec<f64>,
+}
+
+/// This process's pairs of every comparison.
+async fn paired_values(
+    clients: &Arc<Clients>,
+    base: &str,
+    comparisons: &[(Variant, Variant, &'static str, &'static str)],
+    options: &Options,
+) -> Result<Vec<PairValues>, Failure> {
+    let batch_64 = (options.requests / 10).max(640);
+    let batch_1 = (options.requests / 64).max(100);
+    let mut all = Vec::new();
+    for &(x, y, xl, yl) in comparisons {
+        progress(&format!("paired comparison {xl} vs {yl}"));
+        // Warm-up: (b') and (b+) have not sent anything yet.
+        for v in [x, y] {
+            drive(clients, v, batch_64, 64).await?;
+        }
+        let (mut throughput, mut cpu) = (Vec::new(), Vec::new());
+        for i in 0..options.pairs {
+            let mut at_64 = HashMap::new();
+            for v in abba(i, x, y) {
+                let start = monotonic_ns();
+                at_64.insert(v, Summary::from(&drive(clients, v, batch_64, 64).await?));
+                if options.mark {
+                    eprintln!("batch {xl}/{yl} {v:?} {start} {}", monotonic_ns());
+                }
+            }
+            throughput.push(at_64[&x].throughput / at_64[&y].throughput);
+            cpu.push(at_64[&y].cpu_us / at_64[&x].cpu_us);
+        }
+        let p50_minus = quiet_latency(&clients.url, base, x, y, options.pairs, batch_1)?;
+        all.push(PairValues {
+            name: format!("{xl}/{yl}"),
+            throughput,
+            cpu,
+            p50_minus,
+        });
+    }
+    Ok(all)
+}
+
+/// Runs the paired comparisons in a fresh process of this program (`--paired-child`) and
+/// returns its pairs.
+async fn paired_child(active: &[Variant], options: &Options) -> Result<Vec<PairValues>, Failure> {
+    let only: String = VARIANTS
+        .into_iter()
+        .zip('a'..='f')
+        .filter(|(v, _)| active.contains(v))
+        .map(|(_, letter)| letter)
+        .collect();
+    let mut command = Command::new(std::env::current_exe()?);
+    command.args([
+        "--paired-child",
+        "--only",
+        &only,
+        "--pairs",
+        &options.pairs.to_string(),
+        "--requests",
+        &options.requests.to_string(),
+    ]);
+    if options.self_check {
+        command.arg("--self-check");
+    }
+    let output = tokio::task::spawn_blocking(move || command.output()).await??;
+    if !output.status.success() {
+        return Err(format!(
+            "the paired comparison's child process failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let numbers = |v: &serde_json::Value, field: &str| -> Result<Vec<f64>, Failure> {
+        v[field]
+            .as_array()
+            .ok_or_else(|| format!("the child printed no `{field}`"))?
+            .iter()
+            .map(|n| {
+                n.as_f64()
+                    .ok_or_else(|| format!("`{field}` holds a non-number").into())
+            })
+            .collect()
+    };
+    parsed
+        .as_array()
+        .ok_or("the child printed no list")?
+        .iter()
+        .map(|v| {
+            Ok(PairValues {
+                name: v["name"]
+                    .as_str()
+                    .ok_or("the child printed no `name`")?
+                    .to_owned(),
+                throughput: numbers(v, "throughput")?,
+                cpu: numbers(v, "cpu")?,
+                p50_minus: numbers(v, "p50_minus")?,
+            })
+        })
+        .collect()
+}
+
+/// `--paired-child`: a server, the clients, a warm-up, the paired comparisons; prints the
+/// pairs as JSON.
+async fn paired_only(options: &Options) -> Result<(), Failure> {
+    let server = Server::start();
+    let base = format!("{}/dev", server.url());
+    let clients = Arc::new(Clients::new(format!("{base}{PATH}"), &base, None)?);
+    let active: Vec<Variant> = VARIANTS
+        .into_iter()
+        .zip('a'..='f')
+        .filter(|(_, letter)| options.only.as_ref().is_none_or(|o| o.contains(*letter)))
+        .map(|(v, _)| v)
+        .filter(|v| !matches!(v, Variant::OursCognito | Variant::Python))
+        .collect();
+    for &v in &active {
+        drive(&clients, v, 640, 64).await?;
+    }
+    let values = paired_values(
+        &clients,
+        &base,
+        &comparisons(&active, options.self_check),
+        options,
+    )
+    .await?;
+    let values: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "name": v.name,
+                "throughput": v.throughput,
+                "cpu": v.cpu,
+                "p50_minus": v.p50_minus,
+            })
+        })
+        .collect();
+    println!("{}", serde_json::Value::Array(values));
+    Ok(())
+}
+
+/// Pair `i`'s order: `x` first in even pairs, `y` first in odd ones.
+fn abba(i: usize, x: Variant, y: Variant) -> [Variant; 2] {
+    if i.is_multiple_of(2) { [x, y] } else { [y, x] }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds: the clock `perf record -k CLOCK_MONOTONIC` stamps samples
+/// with, so `--mark`'s batch times can be matched to samples (`bench/scripts/profile-pairs.sh`).
+fn monotonic_ns() -> u128 {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a valid, writable timespec; the clock id is a constant libc knows.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut t) };
+    t.tv_sec as u128 * 1_000_000_000 + t.tv_nsec as u128
+}
+
+/// `pairs` pairs of concurrency-1 batches of `x` and `y`, on a current-thread runtime in a
+/// thread of its own with clients made there; each pair's p50 of `x` minus p50 of `y`, µs.
+fn quiet_latency(
+    url: &str,
+    base: &str,
+    x: Variant,
+    y: Variant,
+    pairs: usize,
+    batch: usize,
+) -> Result<Vec<f64>, Failure> {
+    let (url, base) = (url.to_owned(), base.to_owned());
+    let measure = move || -> Result<Vec<f64>, Failure> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(async {
+            let clients = Clients::new(url, &base, None)?;
+            // Warm-up: a connection each, code paged in.
+            for v in [x, y] {
+                for _ in 0..200 {
+                    clients.one(v).await?;
+                }
+            }
+            let mut differences = Vec::with_capacity(pairs);
+            for i in 0..pairs {
+                let mut p50 = HashMap::new();
+                for v in abba(i, x, y) {
+                    let mut latencies = Vec::with_capacity(batch);
+                    for _ in 0..batch {
+                        let t = Instant::now();
+                        clients.one(v).await?;
+                        latencies.push(t.elapsed().as_nanos() as u64);
+                    }
+                    let sample = Sample::new(Duration::ZERO, Duration::ZERO, latencies);
+                    p50.insert(v, sample.quantile_us(0.5));
+                }
+                differences.push(p50[&x] - p50[&y]);
+            }
+            Ok(differences)
+        })
+    };
+    std::thread::Builder::new()
+        .name("compare-latency".into())
+        .spawn(measure)?
+        .join()
+        .map_err(|_| "the latency thread panicked")?
 }
 
 // ------------------------------------------------------------------ contention

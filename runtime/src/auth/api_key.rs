@@ -50,6 +50,9 @@ impl fmt::Debug for ApiKey {
 }
 
 impl Authorizer for ApiKey {
+    /// `x-api-key`.
+    const HEADERS_ADDED: usize = 1;
+
     fn authorize(
         &self,
         request: &mut Request,

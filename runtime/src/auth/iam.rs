@@ -173,6 +173,9 @@ impl fmt::Debug for Iam {
 }
 
 impl Authorizer for Iam {
+    /// `x-amz-date`, `authorization` and, with a session token, `x-amz-security-token`.
+    const HEADERS_ADDED: usize = 3;
+
     fn authorize(
         &self,
         _: &mut Request,
@@ -264,20 +267,24 @@ pub(crate) fn sign_request(
         .build()
         .map_err(|e| signing_error("bad signing parameters", Some(Box::new(e))))?
         .into();
-    let mut headers = Vec::with_capacity(request.headers.len());
-    for (name, value) in &request.headers {
-        let value = value
-            .to_str()
-            .map_err(|_| signing_error(&format!("the header `{name}` is not visible ASCII"), None))?;
-        // Left out here rather than by the signer: it would copy and lowercase them first.
-        if !UNSIGNED_HEADERS.contains(&name.as_str()) {
-            headers.push((name.as_str(), value));
-        }
+    // Every value must be visible ASCII to be signed; checked first, so that the signer can
+    // take the headers straight from the map (it copies them into its own list).
+    if let Some((name, _)) = request.headers.iter().find(|(_, v)| v.to_str().is_err()) {
+        return Err(signing_error(
+            &format!("the header `{name}` is not visible ASCII"),
+            None,
+        ));
     }
+    // Left out here rather than by the signer: it would copy and lowercase them first.
+    let headers = request
+        .headers
+        .iter()
+        .filter(|(name, _)| !UNSIGNED_HEADERS.contains(&name.as_str()))
+        .map(|(name, value)| (name.as_str(), value.to_str().unwrap_or_default()));
     let signable = SignableRequest::new(
         request.method.as_str(),
         request.url.as_str(),
-        headers.into_iter(),
+        headers,
         SignableBody::Bytes(&request.body),
     )
     .map_err(|e| signing_error("the request cannot be signed", Some(Box::new(e))))?;
@@ -438,5 +445,31 @@ mod tests {
                 .get("x-amz-security-token")
                 .is_some_and(HeaderValue::is_sensitive)
         );
+    }
+
+    /// A header value that is not visible ASCII cannot be signed: a signing error naming the
+    /// header (not its value), and the request is left unsigned.
+    #[test]
+    fn refuses_a_header_that_is_not_visible_ascii() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None, None);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-fine", HeaderValue::from_static("ok"));
+        headers.insert(
+            "x-odd",
+            HeaderValue::from_bytes(b"caf\xe9-secret").expect("obs-text is a valid value"),
+        );
+        let mut request = Request {
+            method: Method::GET,
+            url: reqwest::Url::parse("https://h.example.com/dev/a").expect("url"),
+            headers,
+            body: bytes::Bytes::new(),
+            attempt: 1,
+        };
+        let err = sign_request(&mut request, &credentials, "eu-west-1", UNIX_EPOCH).expect_err("unsignable");
+        assert_eq!(err.kind(), crate::ErrorKind::Signing);
+        let shown = err.to_string();
+        assert!(shown.contains("`x-odd`"), "{shown}");
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(!request.headers.contains_key("authorization"));
     }
 }

@@ -44,6 +44,11 @@ pub struct AuthContext<'a> {
 
 /// An authorization mode: how a request is authorized before it is sent.
 pub trait Authorizer: Send + Sync + std::fmt::Debug + 'static {
+    /// At most how many headers [`authorize`](Self::authorize) and [`sign`](Self::sign) add to
+    /// a request together. Only a hint, to size the request's header map once: a wrong value
+    /// costs an allocation, nothing else. 2 by default.
+    const HEADERS_ADDED: usize = 2;
+
     /// Adds the mode's headers. Runs first; per-request headers and interceptors come after
     /// and may replace what it sets.
     fn authorize(

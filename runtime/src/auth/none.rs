@@ -9,6 +9,8 @@ use crate::request::Request;
 pub struct NoAuth;
 
 impl Authorizer for NoAuth {
+    const HEADERS_ADDED: usize = 0;
+
     fn authorize(
         &self,
         _: &mut Request,

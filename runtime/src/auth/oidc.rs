@@ -99,6 +99,9 @@ impl fmt::Debug for Oidc {
 }
 
 impl Authorizer for Oidc {
+    /// `authorization`.
+    const HEADERS_ADDED: usize = 1;
+
     async fn authorize(&self, request: &mut Request, _: &AuthContext<'_>) -> Result<(), Error> {
         let token = self
             .provider

@@ -98,6 +98,9 @@ impl fmt::Debug for UserPools {
 }
 
 impl Authorizer for UserPools {
+    /// `authorization`.
+    const HEADERS_ADDED: usize = 1;
+
     async fn authorize(&self, request: &mut Request, _: &AuthContext<'_>) -> Result<(), Error> {
         let tokens = self.source.user_pool_tokens().await?;
         let token = match self.token_use {
