@@ -1,7 +1,7 @@
 //! The side-by-side comparison harness of amplify-rest; prints the tables of `BENCHMARKS.md`.
 //!
 //! ```sh
-//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (~9 min)
+//! cargo run --release -p amplify-rest-bench --bin compare            # the full run (3–6 min)
 //! cargo run --release -p amplify-rest-bench --bin compare -- --quick # fewer, smaller rounds
 //! ```
 //!
