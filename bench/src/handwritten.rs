@@ -104,9 +104,7 @@ impl HandWritten {
             &self.identity,
             SystemTime::now(),
         )?;
-        let answer = self.client.get(url).headers(headers).send().await?;
-        let answer = answer.error_for_status()?;
-        Ok(answer.bytes().await?)
+        body_of(self.client.get(url).headers(headers)).await
     }
 }
 
@@ -119,6 +117,11 @@ pub fn plain_client() -> Result<reqwest::Client, Failure> {
 
 /// An unsigned `GET` with bare reqwest; returns the body.
 pub async fn bare_get(client: &reqwest::Client, url: &str) -> Result<Bytes, Failure> {
-    let answer = client.get(url).send().await?.error_for_status()?;
+    body_of(client.get(url)).await
+}
+
+/// Sends `request`; returns the body of a successful answer, or the error of any other.
+pub async fn body_of(request: reqwest::RequestBuilder) -> Result<Bytes, Failure> {
+    let answer = request.send().await?.error_for_status()?;
     Ok(answer.bytes().await?)
 }

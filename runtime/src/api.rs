@@ -269,13 +269,10 @@ impl<A: Authorizer> Api<A> {
             // The clock is read only when something looks at the attempt's duration.
             let timed = !span.is_disabled() || !shared.interceptors.is_empty();
             let started = timed.then(Instant::now);
-            let one = || {
-                self.attempt(method, url, headers, body, attempt)
-                    .instrument(span.clone())
-            };
+            let one = self.attempt(method, url, headers, body, attempt);
             let result = match attempt_timeout {
                 // Boxed: the timer and the attempt are then allocated once, not moved.
-                Some(limit) => tokio::time::timeout(limit, Box::pin(one()))
+                Some(limit) => tokio::time::timeout(limit, Box::pin(one.instrument(span.clone())))
                     .await
                     .unwrap_or_else(|_| {
                         Err(Error::new(
@@ -284,8 +281,8 @@ impl<A: Authorizer> Api<A> {
                         ))
                     }),
                 // As in `execute`: no wrapper when nothing records the span.
-                None if span.is_disabled() => self.attempt(method, url, headers, body, attempt).await,
-                None => one().await,
+                None if span.is_disabled() => one.await,
+                None => one.instrument(span.clone()).await,
             };
             let elapsed = started.map_or(Duration::ZERO, |t| t.elapsed());
             if !span.is_disabled() {

@@ -476,6 +476,22 @@ const VARIANTS: [Variant; 6] = [
 ];
 
 impl Variant {
+    /// The row's letter, as `--only` names it (`a`–`f`); none for the rows only the paired
+    /// comparison has.
+    fn letter(self) -> Option<char> {
+        let row = VARIANTS.iter().position(|&v| v == self)?;
+        Some(char::from(b'a' + row as u8))
+    }
+
+    /// Whether `--only` (when given) names this row.
+    fn selected(self, options: &Options) -> bool {
+        let letter = self.letter();
+        options
+            .only
+            .as_ref()
+            .is_none_or(|only| letter.is_some_and(|l| only.contains(l)))
+    }
+
     fn label(self) -> &'static str {
         match self {
             Variant::Bare => "(a) bare reqwest, unsigned",
@@ -530,15 +546,12 @@ impl Clients {
             Variant::HandSignedAgain => self.hand2.get(&self.url).await.map(drop),
             Variant::HandSignedWithAgent => self.hand_with_agent.get(&self.url).await.map(drop),
             Variant::BareWithHeaders => {
-                let answer = self
+                let request = self
                     .bare
                     .get(&self.url)
                     .header(USER_AGENT, HeaderValue::from_static(DEFAULT_USER_AGENT))
-                    .header("x-api-key", HeaderValue::from_static(BENCH_API_KEY))
-                    .send()
-                    .await?
-                    .error_for_status()?;
-                answer.bytes().await.map(drop).map_err(Into::into)
+                    .header("x-api-key", HeaderValue::from_static(BENCH_API_KEY));
+                handwritten::body_of(request).await.map(drop)
             }
             Variant::OursIam => self.iam.get(PATH).send().await.map(drop).map_err(Into::into),
             Variant::OursKey => self.key.get(PATH).send().await.map(drop).map_err(Into::into),
@@ -605,6 +618,20 @@ async fn allocations(clients: &Arc<Clients>, active: &[Variant]) -> Result<(), F
     Ok(())
 }
 
+/// Runs `command` (`what` names it in errors) and parses what it prints as JSON.
+async fn json_of(mut command: Command, what: &str) -> Result<serde_json::Value, Failure> {
+    let output = tokio::task::spawn_blocking(move || command.output()).await??;
+    if !output.status.success() {
+        return Err(format!(
+            "{what} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
 /// Row (f): the Python script, in its own process.
 async fn python(root: &Path, url: &str, n: usize, concurrency: usize) -> Result<Summary, Failure> {
     let mut command = Command::new(root.join(".venv/bin/python"));
@@ -617,17 +644,8 @@ async fn python(root: &Path, url: &str, n: usize, concurrency: usize) -> Result<
         .env("AWS_REGION", handwritten::REGION);
     // The server's share of the CPU: this process does nothing else meanwhile.
     let server_cpu = process_cpu_time();
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
+    let v = json_of(command, "the Python peer").await?;
     let server_cpu = (process_cpu_time() - server_cpu).as_secs_f64() * 1e6;
-    if !output.status.success() {
-        return Err(format!(
-            "the Python peer failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    let v: serde_json::Value = serde_json::from_slice(&output.stdout)?;
     let field = |name: &str| {
         v[name]
             .as_f64()
@@ -654,7 +672,7 @@ async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
 
     // Row (e) and the contention measurement need moto.
     let log = std::env::temp_dir().join(format!("amplify-rest-bench-moto-{}.log", std::process::id()));
-    let wants_moto = options.only.as_ref().is_none_or(|o| o.contains('e'));
+    let wants_moto = Variant::OursCognito.selected(options);
     let moto = if options.moto && wants_moto {
         progress("looking for moto");
         Moto::find_or_start(root, &log)
@@ -692,12 +710,8 @@ async fn network(root: &Path, options: &Options) -> Result<(), Failure> {
     }
 
     let clients = Arc::new(Clients::new(url.clone(), &base, cognito)?);
-    if let Some(only) = &options.only {
-        for (v, letter) in VARIANTS.into_iter().zip('a'..='f') {
-            if !only.contains(letter) {
-                skipped.insert(v, "skipped: --only".to_owned());
-            }
-        }
+    for v in VARIANTS.into_iter().filter(|v| !v.selected(options)) {
+        skipped.insert(v, "skipped: --only".to_owned());
     }
     let active: Vec<Variant> = VARIANTS
         .into_iter()
@@ -929,8 +943,7 @@ async fn paired(
     if comparisons.is_empty() {
         return Ok(());
     }
-    let batch_64 = (options.requests / 10).max(640);
-    let batch_1 = (options.requests / 64).max(100);
+    let (batch_64, batch_1) = paired_batches(options);
     let mut per_process = vec![paired_values(clients, base, &comparisons, options).await?];
     for n in 1..options.processes {
         progress(&format!(
@@ -1069,8 +1082,7 @@ async fn paired_values(
     comparisons: &[(Variant, Variant, &'static str, &'static str)],
     options: &Options,
 ) -> Result<Vec<PairValues>, Failure> {
-    let batch_64 = (options.requests / 10).max(640);
-    let batch_1 = (options.requests / 64).max(100);
+    let (batch_64, batch_1) = paired_batches(options);
     let mut all = Vec::new();
     for &(x, y, xl, yl) in comparisons {
         progress(&format!("paired comparison {xl} vs {yl}"));
@@ -1105,12 +1117,7 @@ async fn paired_values(
 /// Runs the paired comparisons in a fresh process of this program (`--paired-child`) and
 /// returns its pairs.
 async fn paired_child(active: &[Variant], options: &Options) -> Result<Vec<PairValues>, Failure> {
-    let only: String = VARIANTS
-        .into_iter()
-        .zip('a'..='f')
-        .filter(|(v, _)| active.contains(v))
-        .map(|(_, letter)| letter)
-        .collect();
+    let only: String = active.iter().filter_map(|v| v.letter()).collect();
     let mut command = Command::new(std::env::current_exe()?);
     command.args([
         "--paired-child",
@@ -1124,16 +1131,7 @@ async fn paired_child(active: &[Variant], options: &Options) -> Result<Vec<PairV
     if options.self_check {
         command.arg("--self-check");
     }
-    let output = tokio::task::spawn_blocking(move || command.output()).await??;
-    if !output.status.success() {
-        return Err(format!(
-            "the paired comparison's child process failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    let parsed: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    let parsed = json_of(command, "the paired comparison's child process").await?;
     let numbers = |v: &serde_json::Value, field: &str| -> Result<Vec<f64>, Failure> {
         v[field]
             .as_array()
@@ -1171,9 +1169,7 @@ async fn paired_only(options: &Options) -> Result<(), Failure> {
     let clients = Arc::new(Clients::new(format!("{base}{PATH}"), &base, None)?);
     let active: Vec<Variant> = VARIANTS
         .into_iter()
-        .zip('a'..='f')
-        .filter(|(_, letter)| options.only.as_ref().is_none_or(|o| o.contains(*letter)))
-        .map(|(v, _)| v)
+        .filter(|v| v.selected(options))
         .filter(|v| !matches!(v, Variant::OursCognito | Variant::Python))
         .collect();
     for &v in &active {
@@ -1199,6 +1195,11 @@ async fn paired_only(options: &Options) -> Result<(), Failure> {
         .collect();
     println!("{}", serde_json::Value::Array(values));
     Ok(())
+}
+
+/// Requests per paired batch: at concurrency 64, and at concurrency 1.
+fn paired_batches(options: &Options) -> (usize, usize) {
+    ((options.requests / 10).max(640), (options.requests / 64).max(100))
 }
 
 /// Pair `i`'s order: `x` first in even pairs, `y` first in odd ones.
